@@ -1,0 +1,74 @@
+"""Markdown -> sanitized HTML for the lesson viewer, note preview and tutor answers.
+
+Python-Markdown passes raw HTML through, and notes, imports and model output are
+not ours, so everything is cleaned with nh3 afterwards: no scripts, no images or
+other resources, links only to http/https/mailto (and in-page anchors).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "id", "name", "title"},
+    "span": {"style"},
+    "div": {"style"},
+    "pre": {"style"},
+    "td": {"align"},
+    "th": {"align"},
+}
+# Pygments' inline styles are plain colours and weights; nothing with "(" (url(), expression())
+_SAFE_STYLE = re.compile(r"^[a-z\-]+\s*:\s*[#\w\s.%-]+(;\s*[a-z\-]+\s*:\s*[#\w\s.%-]+)*;?\s*$")
+
+
+def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "style":
+        return value if _SAFE_STYLE.match(value.strip()) else None
+    return value
+
+
+@lru_cache(maxsize=2)
+def _converter(dark: bool) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
+        extension_configs={
+            "codehilite": {"noclasses": True, "pygments_style": "monokai" if dark else "friendly",
+                           "guess_lang": False}
+        },
+    )
+
+
+def to_html(text: str, dark: bool = False) -> str:
+    """Render Markdown and return HTML safe to show in a QTextBrowser."""
+    converter = _converter(dark)
+    converter.reset()
+    raw = converter.convert(text)
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, code) for each fenced code block in a Markdown text."""
+    return [(m.group(1) or "", m.group(2)) for m in
+            re.finditer(r"^```([\w+-]*)[^\n]*\n(.*?)^```", text, re.M | re.S)]
+
+
+def highlight(code: str, language: str = "python", dark: bool = False) -> str:
+    """Code as highlighted HTML with inline styles (for the Explain view)."""
+    return to_html(f"```{language}\n{code}\n```", dark)

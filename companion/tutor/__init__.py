@@ -1,0 +1,1 @@
+"""The offline tutor (no Qt here): engine, prompts, retrieval, models."""

@@ -1,0 +1,1 @@
+"""The Qt layer: one module per view. Only this package (and app.py) imports Qt."""

@@ -1,0 +1,281 @@
+"""The main window: day list | lesson | checklist + notes, with menus and status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.export import ExportError
+from companion.storage import notes, progress, settings
+from companion.storage.progress import now
+from companion.storage.search import Hit
+from companion.study import Study
+from companion.ui.checklist import Checklist
+from companion.ui.day_list import DayList
+from companion.ui.dialogs import ExportDialog, StartDateDialog
+from companion.ui.markdown_view import MarkdownView
+from companion.ui.notes_editor import NotesEditor
+from companion.ui.search_dialog import SearchDialog
+from companion.ui.workers import run_in_background
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class MainWindow(QMainWindow):
+    dayShown = Signal(int)
+    restoreRequested = Signal()
+    backupRequested = Signal()
+
+    def __init__(self, study: Study) -> None:
+        super().__init__()
+        self.study = study
+        self.badge_providers: list[Callable[[], dict[int, str]]] = []
+        self.setWindowTitle("LLM Study Companion")
+        self.resize(1280, 800)
+        self.day_list = DayList(study.course, self)
+        self.lesson = MarkdownView(self)
+        self.lesson.setAccessibleName("Lesson")
+        self.checklist = Checklist(self)
+        self.notes = NotesEditor(self)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 0, 0, 0)
+        right_split = QSplitter(Qt.Orientation.Vertical, right)
+        top, bottom = QWidget(), QWidget()
+        top_layout, bottom_layout = QVBoxLayout(top), QVBoxLayout(bottom)
+        for lay in (top_layout, bottom_layout):
+            lay.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(_heading("Checklist"))
+        top_layout.addWidget(self.checklist)
+        bottom_layout.addWidget(_heading("My notes"))
+        bottom_layout.addWidget(self.notes)
+        right_split.addWidget(top)
+        right_split.addWidget(bottom)
+        right_split.setSizes([260, 520])
+        right_layout.addWidget(right_split)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.day_list)
+        split.addWidget(self.lesson)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([270, 640, 370])
+        self.setCentralWidget(split)
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setFormat("%v / %m tasks")
+        self.progress_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.progress_bar)
+
+        self.day_list.daySelected.connect(self.show_day)
+        self.checklist.taskToggled.connect(self._save_task)
+        self.notes.saveRequested.connect(self._save_note)
+        self.lesson.internalLinkClicked.connect(self._internal_link)
+        self._build_menus()
+        self.refresh_progress()
+        today = settings.today_number(study.db, len(study.course.days))
+        self.day_list.set_today(today)
+        self.day_list.select_day(today or 1)
+        self.lesson.setFocus()
+
+    # ----- menus and shortcuts -------------------------------------------------------------
+    def add_action(self, menu, text: str, slot: Callable, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.add_action(self.file_menu, "&Export notes…", self.export_notes, "Ctrl+E")
+        self.add_action(self.file_menu, "&Back up now", self.backupRequested.emit)
+        self.add_action(self.file_menu, "&Restore from backup…", self.restoreRequested.emit)
+        self.file_menu.addSeparator()
+        self.add_action(self.file_menu, "Set &start date…", self.change_start_date)
+        self.file_menu.addSeparator()
+        self.add_action(self.file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        go = bar.addMenu("&Go")
+        self.add_action(go, "&Search…", self.open_search, "Ctrl+K")
+        self.add_action(go, "&Previous day", lambda: self.step_day(-1), "Ctrl+PgUp")
+        self.add_action(go, "&Next day", lambda: self.step_day(1), "Ctrl+PgDown")
+        self.add_action(go, "&Today", self.go_today, "Ctrl+T")
+        self.go_menu = go
+        self.view_menu = bar.addMenu("&View")
+        self.help_menu = bar.addMenu("&Help")
+        self.add_action(self.help_menu, "&Keyboard shortcuts", self._show_shortcuts, "F1")
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", (
+            "Ctrl+K  search lessons and notes\nCtrl+PgDown / Ctrl+PgUp  next / previous day\n"
+            "Ctrl+T  today\nCtrl+E  export notes\nCtrl+J  tutor panel\nCtrl+Q  quit"))
+
+    # ----- days ----------------------------------------------------------------------------
+    def current_day(self) -> int:
+        return self.notes.day or 1
+
+    def show_day(self, number: int) -> None:
+        self.notes.flush()  # never lose the previous day's typing
+        day = self.study.course.day(number)
+        self.lesson.set_markdown(day.lesson_markdown())
+        self.checklist.show_day(day, set(progress.done_tasks(self.study.db)))
+        self.notes.show_note(number, notes.body(self.study.db, number))
+        self.setWindowTitle(f"Day {number}: {day.title} — LLM Study Companion")
+        if self.day_list.current_day() != number:
+            self.day_list.select_day(number)
+        self.dayShown.emit(number)
+
+    def step_day(self, delta: int) -> None:
+        target = self.current_day() + delta
+        if 1 <= target <= len(self.study.course.days):
+            self.show_day(target)
+
+    def go_today(self) -> None:
+        self.show_day(settings.today_number(self.study.db, len(self.study.course.days)) or 1)
+
+    def show_section(self, day: int, section: str) -> None:
+        if self.current_day() != day:
+            self.show_day(day)
+        self.lesson.scrollToAnchor(section)
+
+    def _internal_link(self, url: QUrl) -> None:
+        # lesson://4#multi-head-attention, used by citations
+        if url.scheme() == "lesson" and url.host().isdigit():
+            self.show_section(int(url.host()), url.fragment())
+
+    # ----- saving --------------------------------------------------------------------------
+    def _save_task(self, task_id: str, day: int, done: bool) -> None:
+        try:
+            progress.set_done(self.study.db, task_id, day, done)
+        except Exception as exc:  # disk full, locked file, ...
+            self.statusBar().showMessage(f"Could not save the checklist: {exc}", 8000)
+            return
+        self.refresh_progress()
+
+    def _save_note(self, day: int, text: str) -> None:
+        try:
+            notes.save(self.study.db, day, text)
+        except Exception as exc:
+            self.notes.mark_failed(str(exc).splitlines()[0])
+            self.statusBar().showMessage(f"Your note is NOT saved yet: {exc}", 10000)
+            return
+        if day == self.notes.day:
+            self.notes.mark_saved(now()[11:19] + " UTC")
+
+    def refresh_progress(self) -> None:
+        per_day = progress.day_progress(self.study.db, self.study.course)
+        total = progress.overall(self.study.db, self.study.course)
+        self.day_list.set_progress(per_day, self.day_badges())
+        self.progress_bar.setMaximum(total.total)
+        self.progress_bar.setValue(total.done)
+        self.progress_label.setText(f"Course progress {total.percent}%")
+
+    def day_badges(self) -> dict[int, str]:
+        """Extra marks per day (quiz mastery, due reviews) from the installed features."""
+        merged: dict[int, str] = {}
+        for provider in self.badge_providers:
+            for day, mark in provider().items():
+                merged[day] = f"{merged.get(day, '')} {mark}".strip()
+        return merged
+
+    # ----- actions -------------------------------------------------------------------------
+    def open_search(self) -> None:
+        self.notes.flush()
+        dialog = SearchDialog(lambda q: self.study.search(q, 30), self)
+        dialog.hitChosen.connect(self._jump_to)
+        self._search_dialog = dialog
+        dialog.open()
+
+    def _jump_to(self, hit: Hit) -> None:
+        if hit.kind == "lesson":
+            self.show_section(hit.day, hit.section)
+        else:
+            self.show_day(hit.day)
+            self.notes.editor.setFocus()
+
+    def change_start_date(self) -> None:
+        dialog = StartDateDialog(settings.start_date(self.study.db), self)
+        if dialog.exec():
+            settings.set_start_date(self.study.db, dialog.chosen())
+            self.day_list.set_today(settings.today_number(self.study.db,
+                                                          len(self.study.course.days)))
+
+    def export_notes(self) -> None:
+        self.notes.flush()
+        from pathlib import Path
+
+        dialog = ExportDialog(Path.home(), self)
+        if not dialog.exec():
+            return
+        fmt, target = dialog.fmt(), dialog.target()
+        try:
+            plan = self.study.export_plan(fmt, target)
+        except ExportError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return
+        policy = "fail"
+        clashes = [p for p in plan if p.exists()]
+        if clashes:
+            box = QMessageBox(QMessageBox.Icon.Question, "Files already exist",
+                              f"{len(clashes)} file(s) already exist, e.g. {clashes[0].name}.",
+                              parent=self)
+            overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is overwrite:
+                policy = "overwrite"
+            elif box.clickedButton() is keep:
+                policy = "rename"
+            else:
+                return
+        from companion.export import write
+
+        self.statusBar().showMessage("Exporting…")
+        run_in_background(
+            lambda: write(plan, policy),
+            lambda written: self.statusBar().showMessage(
+                f"Exported {len(written)} file(s) to {target}", 8000),
+            lambda err: QMessageBox.warning(self, "Export failed", err),
+        )
+
+    # ----- lifecycle -----------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self.lesson.rerender()
+            self.notes.preview.rerender()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.notes.flush()
+        super().closeEvent(event)
+
+    def reload(self, study: Study) -> None:
+        """Show a different database (after a restore)."""
+        self.study = study
+        self.refresh_progress()
+        self.notes.show_note(0, "")
+        self.show_day(self.day_list.current_day() or 1)
+

@@ -1,0 +1,25 @@
+"""Light/dark awareness: the app follows the system palette."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def is_dark(widget: QWidget | None = None) -> bool:
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def document_css(dark: bool) -> str:
+    link = "#8ab4f8" if dark else "#1a5fb4"
+    code_bg = "#2b2b2b" if dark else "#f4f4f4"
+    return (
+        f"a {{ color: {link}; }} "
+        "h1 { font-size: 20pt; margin-bottom: 4px; } "
+        "h2 { font-size: 15pt; margin-top: 18px; } "
+        "h3 { font-size: 12pt; } "
+        f"pre {{ background-color: {code_bg}; padding: 8px; }} "
+        f"code {{ background-color: {code_bg}; }} "
+        "td, th { padding: 3px 8px; } "
+    )

@@ -1,0 +1,83 @@
+"""The main window as a learner uses it: tick, type, switch, close, reopen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from companion.storage import notes, progress
+from companion.study import Study
+
+SHOTS = Path(os.environ.get("COMPANION_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+
+
+def test_opens_on_today_with_lesson_checklist_and_notes(window):
+    assert window.notes.day == 4  # started 3 days ago
+    assert "Transformer" in window.lesson.toPlainText() or window.lesson.toPlainText()
+    assert window.checklist.count() >= 4
+    assert "today" in window.day_list.currentItem().text(0)
+    SHOTS.mkdir(exist_ok=True)
+    window.resize(1280, 800)
+    assert window.grab().save(str(SHOTS / "main-window.png"))
+
+
+def test_tick_type_switch_close_reopen_keeps_everything(qtbot, window, study):
+    item = window.checklist.item(0)
+    task_id = item.data(Qt.ItemDataRole.UserRole)
+    item.setCheckState(Qt.CheckState.Checked)
+    assert task_id in progress.done_tasks(study.db)  # saved at once
+    assert window.progress_bar.value() == 1
+
+    window.notes.editor.setFocus()
+    QTest.keyClicks(window.notes.editor, "Attention is a weighted average.")
+    window.step_day(1)  # switching days saves the note
+    assert window.notes.day == 5
+    assert notes.body(study.db, 4) == "Attention is a weighted average."
+
+    QTest.keyClicks(window.notes.editor, "Day five thoughts")
+    window.close()  # closing saves too
+    study.close()
+
+    reopened = Study.open(study.db_path)
+    assert notes.body(reopened.db, 5) == "Day five thoughts"
+    assert task_id in progress.done_tasks(reopened.db)
+    reopened.close()
+
+
+def test_autosave_fires_within_a_second_while_typing(qtbot, window, study):
+    QTest.keyClicks(window.notes.editor, "typed")
+    qtbot.waitUntil(lambda: notes.body(study.db, 4) == "typed", timeout=1500)
+
+
+def test_next_previous_shortcuts(qtbot, window):
+    QTest.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.notes.day == 5
+    QTest.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.notes.day == 4
+
+
+def test_search_jumps_to_the_section(qtbot, window):
+    window.show_day(1)
+    window.open_search()
+    dialog = window._search_dialog
+    QTest.keyClicks(dialog.query, "multi-head attention")
+    dialog.run_search()
+    assert dialog.results.count() > 0
+    QTest.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert window.notes.day == 4
+
+
+def test_lesson_links_are_not_followed_and_nothing_remote_loads(window):
+    assert window.lesson.openLinks() is False
+    html = window.lesson.toHtml()
+    assert "<img" not in html
+
+
+def test_notes_preview_sanitizes_html(qtbot, window):
+    window.notes.editor.setPlainText('<script>alert(1)</script><img src="http://x/y.png"> **bold**')
+    window.notes._update_preview()
+    html = window.notes.preview.toHtml()
+    assert "alert" not in html and "<img" not in html and "bold" in html
