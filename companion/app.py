@@ -18,7 +18,9 @@ from companion import __version__, paths
 from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup
 from companion.storage import settings as settings_store
 from companion.study import Study
+from companion.ui import explain_view, tutor_panel
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
+from companion.ui.inference import Inference
 from companion.ui.main_window import MainWindow
 from companion.ui.workers import run_in_background
 
@@ -104,9 +106,17 @@ class Backups:
         window.statusBar().showMessage(f"Restored the backup from {chosen.label}", 8000)
 
 
-def build_window(study: Study) -> MainWindow:
+def build_window(study: Study, load_model: bool = True) -> MainWindow:
+    """The main window with every feature installed; the model loads off the GUI thread."""
     window = MainWindow(study)
     window.backups = Backups(window)
+    window.inference = Inference(window)
+    window.tutor = tutor_panel.install(window, window.inference)
+    explain_view.install(window, window.inference)
+    window.studyReloaded.connect(window.tutor.reload)
+    window.closing.connect(window.inference.shutdown)
+    if load_model:
+        QTimer.singleShot(0, window.tutor.load_model)
     return window
 
 
@@ -129,5 +139,6 @@ def run_gui() -> int:
     window.show()
     QTimer.singleShot(0, window.backups.run)
     code = app.exec()
-    study.close()
+    window.inference.shutdown()
+    window.study.close()
     return code

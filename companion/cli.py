@@ -131,8 +131,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from companion.curriculum import CurriculumError
     from companion.export import ExportError
     from companion.storage import StorageError
+    from companion.tutor.engine import ModelError
 
-    return (UserError, StorageError, ExportError, CurriculumError, OSError)
+    return (UserError, StorageError, ExportError, CurriculumError, ModelError, ValueError,
+            OSError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,13 +42,17 @@ def _converter(dark: bool) -> markdown.Markdown:
         extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
         extension_configs={
             "codehilite": {"noclasses": True, "pygments_style": "monokai" if dark else "friendly",
-                           "guess_lang": False}
+                           "guess_lang": False, "cssstyles": ""}
         },
     )
 
 
-def to_html(text: str, dark: bool = False) -> str:
-    """Render Markdown and return HTML safe to show in a QTextBrowser."""
+def to_html(text: str, dark: bool = False, internal_links: bool = False) -> str:
+    """Render Markdown and return HTML safe to show in a QTextBrowser.
+
+    ``internal_links`` also keeps ``lesson://`` and ``action://`` links, which only
+    navigate inside the app (citations, "Save to notes").
+    """
     converter = _converter(dark)
     converter.reset()
     raw = converter.convert(text)
@@ -57,7 +61,8 @@ def to_html(text: str, dark: bool = False) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_keep_attribute,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto"} | ({"lesson", "action"} if internal_links
+                                                    else set()),
         link_rel=None,
         strip_comments=True,
     )
@@ -71,4 +76,15 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
 
 def highlight(code: str, language: str = "python", dark: bool = False) -> str:
     """Code as highlighted HTML with inline styles (for the Explain view)."""
-    return to_html(f"```{language}\n{code}\n```", dark)
+    from pygments import highlight as pygmentize
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language or "text")
+    except ClassNotFound:
+        lexer = TextLexer()
+    formatter = HtmlFormatter(noclasses=True, style="monokai" if dark else "friendly")
+    return nh3.clean(pygmentize(code, lexer, formatter), tags=ALLOWED_TAGS,
+                     attributes=ALLOWED_ATTRIBUTES, attribute_filter=_keep_attribute)

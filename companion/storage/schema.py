@@ -82,4 +82,38 @@ def m003_chats(db: sqlite_utils.Database) -> None:
         _count_changes(db, table)
 
 
+@migrations()
+def m004_quiz(db: sqlite_utils.Database) -> None:
+    # Quizzes: attempts and runs for mastery, FSRS review cards, checked model questions.
+    _run(
+        db,
+        """CREATE TABLE quiz_runs (
+            id INTEGER PRIMARY KEY, day INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'bank',
+            started TEXT NOT NULL, finished TEXT,
+            correct INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL)""",
+        """CREATE TABLE quiz_attempts (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES quiz_runs(id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL, day INTEGER NOT NULL, chosen INTEGER NOT NULL,
+            correct INTEGER NOT NULL, answered_at TEXT NOT NULL)""",
+        "CREATE INDEX quiz_attempts_day ON quiz_attempts(day)",
+        """CREATE TABLE review_cards (
+            question_id TEXT PRIMARY KEY, day INTEGER NOT NULL, card TEXT NOT NULL,
+            due TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL)""",
+        "CREATE INDEX review_cards_due ON review_cards(due)",
+        """CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY, question_id TEXT NOT NULL, day INTEGER NOT NULL,
+            rating INTEGER NOT NULL, source TEXT NOT NULL DEFAULT 'review',
+            reviewed_at TEXT NOT NULL, due_after TEXT NOT NULL)""",
+        """CREATE TABLE generated_questions (
+            id TEXT PRIMARY KEY, day INTEGER NOT NULL, section TEXT NOT NULL,
+            question TEXT NOT NULL, options TEXT NOT NULL, answer INTEGER NOT NULL,
+            explanation TEXT NOT NULL, passage TEXT NOT NULL, model TEXT NOT NULL,
+            created TEXT NOT NULL, flagged_at TEXT, flag_reason TEXT)""",
+    )
+    for table in ("quiz_runs", "quiz_attempts", "review_cards", "review_log",
+                  "generated_questions"):
+        _count_changes(db, table)
+
+
 SCHEMA_VERSION = len(migrations._migrations)

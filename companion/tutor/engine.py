@@ -153,7 +153,7 @@ class Engine:
         """How many leading tokens of ``tokens`` are already in the KV cache."""
         cached = self._llm._input_ids
         n = 0
-        for a, b in zip(cached, tokens):
+        for a, b in zip(cached, tokens, strict=False):
             if a != b:
                 break
             n += 1

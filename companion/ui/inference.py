@@ -151,6 +151,9 @@ class Inference(QObject):
         self.modelFailed.emit(message)
 
     def shutdown(self) -> None:
+        """Stop generating and end the thread (the engine is freed with the worker)."""
+        if not self.thread.isRunning():
+            return
         self.cancel_all()
         self.thread.quit()
-        self.thread.wait(10000)
+        self.thread.wait(30000)

@@ -41,6 +41,8 @@ def _heading(text: str) -> QLabel:
 class MainWindow(QMainWindow):
     dayShown = Signal(int)
     restoreRequested = Signal()
+    studyReloaded = Signal()
+    closing = Signal()
     backupRequested = Signal()
 
     def __init__(self, study: Study) -> None:
@@ -48,7 +50,7 @@ class MainWindow(QMainWindow):
         self.study = study
         self.badge_providers: list[Callable[[], dict[int, str]]] = []
         self.setWindowTitle("LLM Study Companion")
-        self.resize(1280, 800)
+        self.resize(1440, 900)
         self.day_list = DayList(study.course, self)
         self.lesson = MarkdownView(self)
         self.lesson.setAccessibleName("Lesson")
@@ -77,13 +79,17 @@ class MainWindow(QMainWindow):
         split.addWidget(self.lesson)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([270, 640, 370])
+        split.setCollapsible(1, False)
+        self.lesson.setMinimumWidth(420)
+        split.setSizes([250, 620, 330])
         self.setCentralWidget(split)
 
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(220)
         self.progress_bar.setFormat("%v / %m tasks")
         self.progress_label = QLabel(self)
+        self.tutor_status = QLabel("Tutor: not loaded", self)
+        self.statusBar().addPermanentWidget(self.tutor_status)
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.progress_bar)
 
@@ -270,6 +276,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.notes.flush()
+        self.closing.emit()
         super().closeEvent(event)
 
     def reload(self, study: Study) -> None:
@@ -278,4 +285,5 @@ class MainWindow(QMainWindow):
         self.refresh_progress()
         self.notes.show_note(0, "")
         self.show_day(self.day_list.current_day() or 1)
+        self.studyReloaded.emit()
 

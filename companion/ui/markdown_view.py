@@ -27,11 +27,13 @@ class MarkdownView(QTextBrowser):
     def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 (Qt name)
         return None  # no images, style sheets or files: nothing leaves the app
 
+    internal_links = False  # True where our own lesson:// and action:// links appear
+
     def set_markdown(self, text: str) -> None:
         self._markdown = text
         dark = theme.is_dark(self)
         self.document().setDefaultStyleSheet(theme.document_css(dark))
-        self.setHtml(render.to_html(text, dark))
+        self.setHtml(render.to_html(text, dark, self.internal_links))
 
     def markdown(self) -> str:
         return self._markdown

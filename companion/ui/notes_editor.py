@@ -100,4 +100,4 @@ class NotesEditor(QWidget):
         text = self.text()
         if len(text) > PREVIEW_LIMIT:
             text = text[:PREVIEW_LIMIT] + "\n\n*(preview cut: the note is very long)*"
-        self.preview.set_markdown(text)
+        self.preview.set_markdown(text or "*The preview of your notes appears here.*")

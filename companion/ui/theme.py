@@ -13,13 +13,14 @@ def is_dark(widget: QWidget | None = None) -> bool:
 
 def document_css(dark: bool) -> str:
     link = "#8ab4f8" if dark else "#1a5fb4"
-    code_bg = "#2b2b2b" if dark else "#f4f4f4"
+    code_bg = "#272822" if dark else "#f0f0f0"  # the Pygments styles' own backgrounds
     return (
         f"a {{ color: {link}; }} "
         "h1 { font-size: 20pt; margin-bottom: 4px; } "
         "h2 { font-size: 15pt; margin-top: 18px; } "
         "h3 { font-size: 12pt; } "
-        f"pre {{ background-color: {code_bg}; padding: 8px; }} "
+        f"pre {{ background-color: {code_bg}; }} "
         f"code {{ background-color: {code_bg}; }} "
+        f"div {{ background-color: {code_bg}; }} "
         "td, th { padding: 3px 8px; } "
     )

@@ -14,8 +14,9 @@ def window(qtbot, study):
     from companion.app import build_window
 
     settings.set_start_date(study.db, dt.date.today() - dt.timedelta(days=3))
-    w = build_window(study)
+    w = build_window(study, load_model=False)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    return w
+    yield w
+    w.inference.shutdown()

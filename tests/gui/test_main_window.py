@@ -20,8 +20,11 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
     assert window.checklist.count() >= 4
     assert "today" in window.day_list.currentItem().text(0)
     SHOTS.mkdir(exist_ok=True)
-    window.resize(1280, 800)
-    assert window.grab().save(str(SHOTS / "main-window.png"))
+    for width, height in ((1440, 900), (1280, 800)):
+        window.resize(width, height)
+        window.show_day(4)
+        assert window.lesson.width() >= 420
+        assert window.grab().save(str(SHOTS / f"main-window-{width}.png"))
 
 
 def test_tick_type_switch_close_reopen_keeps_everything(qtbot, window, study):

@@ -13,7 +13,8 @@ def test_multi_head_attention_finds_the_transformer_day_first(study):
 
 
 def test_topic_queries_land_on_their_day(study):
-    expected = {"byte pair encoding": 2, "LoRA low-rank": 5, "perplexity": 7,
+    expected = {"byte pair encoding": 2, "QLoRA 4-bit": 5, "perplexity": 7, "BLEU": 7,
+                "early stopping": 10, "confusion matrix": 11, "mixture of experts": 12,
                 "speculative decoding": 12, "prompt injection": 13}
     for query, day in expected.items():
         assert study.search(query)[0].day == day, query

@@ -1,0 +1,179 @@
+"""Practice questions from the local model, constrained to JSON and then checked.
+
+Each candidate is written from one short lesson passage (a paragraph, code and
+Markdown removed), so the validator can test the answer against exactly the
+text the model saw. Output is constrained by a grammar built from ``SCHEMA``;
+the grammar guarantees the shape only, never the sense, which is what
+``validation`` is for.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from companion.curriculum import Day
+from companion.quiz.validation import Accepted, Candidate, Passage, Rejection, check_all
+
+DEFAULT_COUNT = 5
+MAX_TOKENS = 220
+MIN_WORDS, MAX_WORDS = 30, 120
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "question": {"type": "string", "minLength": 10, "maxLength": 200},
+        "options": {"type": "array", "minItems": 4, "maxItems": 4,
+                    "items": {"type": "string", "minLength": 1, "maxLength": 120}},
+        "answer": {"type": "integer", "enum": [0, 1, 2, 3]},
+    },
+    "required": ["question", "options", "answer"],
+    "additionalProperties": False,
+}
+
+SYSTEM = ("You write one multiple-choice quiz question about a short lesson passage. "
+          "The question must be answered by the passage. Give four different options: exactly "
+          "one is correct and uses the passage's words; the other three are plausible but "
+          "wrong. \"answer\" is the position (0, 1, 2 or 3) of the correct option. "
+          "Reply with JSON only.")
+
+EXAMPLE_PASSAGE = ("A tokenizer splits text into tokens before a model reads it. Byte-pair "
+                   "encoding starts from single characters and repeatedly merges the most "
+                   "frequent pair of adjacent symbols, until the vocabulary reaches its "
+                   "target size.")
+EXAMPLE_ANSWER = ('{"question": "What does byte-pair encoding merge at each step?", '
+                  '"options": ["The rarest pair of words", "The most frequent pair of adjacent '
+                  'symbols", "Every pair of sentences", "The first and last character"], '
+                  '"answer": 1}')
+
+
+@dataclass
+class GenerationResult:
+    day: int
+    model: str
+    accepted: list[Accepted] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def generated(self) -> int:
+        return len(self.accepted) + len(self.rejected)
+
+    def summary(self) -> str:
+        if self.generated == 0:
+            return "No questions were generated."
+        noun = "question" if self.generated == 1 else "questions"
+        text = f"{len(self.accepted)} of {self.generated} generated {noun} passed the checks"
+        if self.rejected:
+            text += f" ({len(self.rejected)} rejected)"
+        return text + "."
+
+
+# ----- passages ---------------------------------------------------------------------------
+def _plain(block: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", block)  # [label](url) -> label
+    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.M)  # list markers
+    return " ".join(text.split())
+
+
+def _trim(text: str, max_words: int) -> str:
+    if len(text.split()) <= max_words:
+        return text
+    kept: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if kept and len(" ".join(kept + [sentence]).split()) > max_words:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def passages(day: Day) -> list[Passage]:
+    """Prose paragraphs of the day's lesson, short enough for a small model to stay on."""
+    found = []
+    for section in day.sections:
+        body = re.sub(r"```.*?```", "\n\n", section.body, flags=re.S)
+        for block in re.split(r"\n\s*\n", body):
+            block = block.strip()
+            if not block or block.startswith(("#", "|", ">")):
+                continue
+            text = _trim(_plain(block), MAX_WORDS)
+            if len(text.split()) >= MIN_WORDS:
+                found.append(Passage(day.number, section.id, section.title, text))
+    return found
+
+
+def pick(found: Sequence[Passage], count: int, rng: random.Random) -> list[Passage]:
+    """``count`` passages spread over the sections, in random order."""
+    by_section: dict[str, list[Passage]] = {}
+    for p in found:
+        by_section.setdefault(p.section, []).append(p)
+    for group in by_section.values():
+        rng.shuffle(group)
+    sections = list(by_section)
+    rng.shuffle(sections)
+    chosen: list[Passage] = []
+    while len(chosen) < count and any(by_section.values()):
+        for s in sections:
+            if by_section[s] and len(chosen) < count:
+                chosen.append(by_section[s].pop())
+    return chosen
+
+
+def messages(passage: Passage) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"Passage:\n{EXAMPLE_PASSAGE}"},
+        {"role": "assistant", "content": EXAMPLE_ANSWER},
+        {"role": "user", "content": f"Passage:\n{passage.text}"},
+    ]
+
+
+# ----- running the model ------------------------------------------------------------------
+def generate(engine, day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT,
+             cancel: threading.Event | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             rng: random.Random | None = None) -> GenerationResult:
+    """Ask ``engine`` for ``count`` candidates and keep only those that pass every check.
+
+    Runs on whichever thread owns the engine (the inference worker or the CLI).
+    """
+    chosen = pick(passages(day), count, rng or random.Random())
+    grammar = engine.json_grammar(SCHEMA)
+    candidates = []
+    result = GenerationResult(day.number, getattr(engine, "name", "model"))
+    for i, passage in enumerate(chosen, start=1):
+        if cancel is not None and cancel.is_set():
+            result.cancelled = True
+            break
+        raw = "".join(engine.stream_chat(messages(passage), MAX_TOKENS, cancel, grammar))
+        if cancel is not None and cancel.is_set():
+            result.cancelled = True  # a half-written candidate is not judged
+            break
+        candidates.append(Candidate(raw, passage))
+        if progress is not None:
+            progress(i, len(chosen))
+    checked = check_all(candidates, existing)
+    result.accepted, result.rejected = checked.accepted, checked.rejected
+    return result
+
+
+def practice_job(day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT):
+    """A job for the inference worker; it reports progress as lines "done/total"."""
+    existing = list(existing)
+
+    def job(engine, cancel: threading.Event, emit: Callable[[str], None]) -> GenerationResult:
+        return generate(engine, day, existing, count, cancel,
+                        lambda done, total: emit(f"{done}/{total}\n"))
+
+    return job
+
+
+def parse_progress(text: str) -> tuple[int, int] | None:
+    """The last "done/total" line of batched progress text."""
+    found = re.findall(r"(\d+)/(\d+)", text)
+    return (int(found[-1][0]), int(found[-1][1])) if found else None

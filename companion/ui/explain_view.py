@@ -1,0 +1,165 @@
+"""Explain code: paste code (or pick a lesson's code block), get a streamed explanation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+)
+
+from companion import render
+from companion.tutor.explain import Explanation, explain
+from companion.ui import theme
+from companion.ui.inference import Inference
+from companion.ui.markdown_view import MarkdownView
+
+LANGUAGES = ["python", "bash", "json", "javascript", "c", "cpp", "rust", "text"]
+
+
+class ExplainView(QDialog):
+    def __init__(self, window, inference: Inference) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Explain code")
+        self.resize(900, 640)
+        self.inference = inference
+        self.job: int | None = None
+        self.code = QPlainTextEdit(self)
+        self.code.setPlaceholderText("Paste code here, then press Explain (Ctrl+Enter).")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.code.setFont(mono)
+        self.language = QComboBox(self)
+        self.language.addItems(LANGUAGES)
+        self.explain_btn = QPushButton("Explain", self)
+        self.stop_btn = QPushButton("Stop", self)
+        self.stop_btn.setEnabled(False)
+        self.highlighted = QTextBrowser(self)
+        self.highlighted.setAccessibleName("Highlighted code")
+        self.notice = QLabel("", self)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b85c00; font-weight: bold;")
+        self.explanation = MarkdownView(self)
+        self.explanation.setAccessibleName("Explanation")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Language:", self))
+        row.addWidget(self.language)
+        row.addStretch(1)
+        row.addWidget(self.stop_btn)
+        row.addWidget(self.explain_btn)
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.code)
+        left.addWidget(self.highlighted)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.explanation)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.notice)
+        self.explain_btn.clicked.connect(self.start)
+        self.stop_btn.clicked.connect(self.stop)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start)
+        inference.text.connect(self._on_text)
+        inference.finished.connect(self._on_finished)
+        inference.failed.connect(self._on_failed)
+
+    def set_code(self, code: str, language: str = "python") -> None:
+        self.code.setPlainText(code)
+        index = self.language.findText(language or "text")
+        self.language.setCurrentIndex(index if index >= 0 else self.language.count() - 1)
+
+    def start(self) -> None:
+        code, language = self.code.toPlainText(), self.language.currentText()
+        if self.job is not None:
+            return
+        if not code.strip():
+            self.notice.setText("Paste some code to explain first.")
+            return
+        if not self.inference.ready:
+            self.notice.setText("The tutor model is not ready yet (see the status bar).")
+            return
+        self.notice.setText("")
+        self.explanation.set_markdown("")
+        self.highlighted.setHtml(render.highlight(code[:200_000], language,
+                                                  theme.is_dark(self)))
+        self.job = self.inference.submit(
+            lambda engine, cancel, emit: explain(engine, code, language, cancel, emit))
+        self.explain_btn.setEnabled(False)
+        self.stop_btn.setEnabled(True)
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.inference.cancel(self.job)
+
+    def _on_text(self, job_id: int, text: str) -> None:
+        if job_id == self.job:
+            cursor = QTextCursor(self.explanation.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(text)
+
+    def _done(self) -> None:
+        self.job = None
+        self.explain_btn.setEnabled(True)
+        self.stop_btn.setEnabled(False)
+
+    def _on_finished(self, job_id: int, result: object) -> None:
+        if job_id != self.job or not isinstance(result, Explanation):
+            return
+        self._done()
+        self.explanation.set_markdown(result.text + (" *(stopped)*" if result.stopped else ""))
+        if result.cut_note:
+            self.notice.setText("⚠ " + result.cut_note)
+            self.highlighted.setHtml(render.highlight(result.code, self.language.currentText(),
+                                                      theme.is_dark(self)))
+
+    def _on_failed(self, job_id: int, message: str) -> None:
+        if job_id == self.job:
+            self._done()
+            self.notice.setText(message)
+
+
+def code_block_at(view: MarkdownView, pos: QPoint) -> tuple[str, str] | None:
+    """The lesson code block under ``pos`` (language, code), if any."""
+    line = view.cursorForPosition(pos).block().text().strip()
+    if not line:
+        return None
+    for language, code in render.code_blocks(view.markdown()):
+        if any(line == c.strip() for c in code.splitlines()):
+            return language, code
+    return None
+
+
+def install(window, inference: Inference) -> ExplainView:
+    view = ExplainView(window, inference)
+
+    def open_view() -> None:
+        view.show()
+        view.raise_()
+
+    window.add_action(window.view_menu, "&Explain code…", open_view, "Ctrl+Shift+E")
+    lesson = window.lesson
+    lesson.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def context_menu(pos: QPoint) -> None:
+        menu = lesson.createStandardContextMenu(pos)
+        block = code_block_at(lesson, pos)
+        if block is not None:
+            language, code = block
+            action = menu.addAction("Explain this code")
+            action.triggered.connect(lambda: (view.set_code(code, language), open_view(),
+                                              view.start()))
+        menu.exec(lesson.mapToGlobal(pos))
+        menu.deleteLater()
+
+    lesson.customContextMenuRequested.connect(context_menu)
+    window.explain_view = view
+    return view

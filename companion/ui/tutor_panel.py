@@ -1,0 +1,368 @@
+"""The dockable tutor: streaming, grounded answers with citations, saved conversations."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.export import ExportError, atomic_write, safe_name
+from companion.storage import chats, settings
+from companion.tutor import prompts
+from companion.tutor.conversation import Answer, Conversation
+from companion.tutor.engine import ModelError
+from companion.tutor.models import resolve_model
+from companion.ui.inference import Inference
+from companion.ui.markdown_view import MarkdownView
+
+SHOWN_QUESTION_CHARS = 3000  # a 1 MB paste is answered, but not re-rendered in full
+
+
+def _shown(text: str) -> str:
+    if len(text) <= SHOWN_QUESTION_CHARS:
+        return text
+    return text[:SHOWN_QUESTION_CHARS] + f"\n\n*… ({len(text):,} characters in all)*"
+
+
+class TutorPanel(QDockWidget):
+    def __init__(self, window, inference: Inference) -> None:
+        super().__init__("Tutor", window)
+        self.setObjectName("tutor-dock")
+        self.window_ = window
+        self.inference = inference
+        self.chat_id: int | None = None
+        self.conversations: dict[int | None, Conversation] = {}
+        self.job: int | None = None
+        self._pending_question = ""
+
+        body = QWidget(self)
+        self.chat_picker = QComboBox(body)
+        self.chat_picker.setMinimumContentsLength(18)
+        self.chat_filter = QLineEdit(body)
+        self.chat_filter.setPlaceholderText("Search conversations")
+        self.chat_filter.setClearButtonEnabled(True)
+        new_btn, rename_btn = QToolButton(body), QToolButton(body)
+        delete_btn, export_btn = QToolButton(body), QToolButton(body)
+        top = QHBoxLayout()
+        top.addWidget(self.chat_picker, 1)
+        for b, text, tip in ((new_btn, "New", "Start a new conversation"),
+                             (rename_btn, "Rename", "Rename this conversation"),
+                             (delete_btn, "Delete", "Delete this conversation"),
+                             (export_btn, "Export", "Export this conversation to Markdown")):
+            b.setText(text)
+            b.setToolTip(tip)
+            top.addWidget(b)
+
+        self.transcript = MarkdownView(body)
+        self.transcript.internal_links = True
+        self.transcript.setAccessibleName("Tutor conversation")
+        self.question = QPlainTextEdit(body)
+        self.question.setPlaceholderText("Ask about the course…  (Ctrl+Enter to send)")
+        self.question.setAccessibleName("Question")
+        self.ask_btn = QPushButton("Ask", body)
+        self.ask_btn.setDefault(True)
+        self.ask_day_btn = QPushButton("About this day", body)
+        self.ask_day_btn.setToolTip("Ask about the day you are on (uses its lessons first)")
+        self.stop_btn = QPushButton("Stop", body)
+        self.stop_btn.setEnabled(False)
+        self.status = QLabel("", body)
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.ask_day_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_btn)
+        buttons.addWidget(self.ask_btn)
+
+        lower = QWidget(body)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.question)
+        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(self.status)
+        split = QSplitter(Qt.Orientation.Vertical, body)
+        split.addWidget(self.transcript)
+        split.addWidget(lower)
+        split.setSizes([520, 160])
+        layout = QVBoxLayout(body)
+        layout.addLayout(top)
+        layout.addWidget(self.chat_filter)
+        layout.addWidget(split)
+        self.setWidget(body)
+
+        self.ask_btn.clicked.connect(lambda: self.ask())
+        self.ask_day_btn.clicked.connect(self.ask_about_day)
+        self.stop_btn.clicked.connect(self.stop)
+        QShortcut(QKeySequence("Ctrl+Return"), self.question, activated=self.ask)
+        QShortcut(QKeySequence("Escape"), self, activated=self.stop)
+        new_btn.clicked.connect(self.new_chat)
+        rename_btn.clicked.connect(self.rename_chat)
+        delete_btn.clicked.connect(self.delete_chat)
+        export_btn.clicked.connect(self.export_chat)
+        self.chat_filter.textChanged.connect(lambda _: self.refresh_chats())
+        self.chat_picker.activated.connect(self._pick_chat)
+        self.transcript.internalLinkClicked.connect(self._link)
+        inference.text.connect(self._on_text)
+        inference.finished.connect(self._on_finished)
+        inference.failed.connect(self._on_failed)
+        inference.modelReady.connect(self._model_ready)
+        inference.modelFailed.connect(self._model_failed)
+        self.refresh_chats()
+        self.render()
+
+    # ----- model ---------------------------------------------------------------------------
+    def load_model(self) -> None:
+        db = self.window_.study.db
+        try:
+            path = resolve_model(settings.get(db, settings.TUTOR_MODEL))
+        except ModelError as exc:
+            self._model_failed(str(exc))
+            return
+        self.status.setText("Loading the tutor model…")
+        self.window_.tutor_status.setText("Tutor: loading…")
+        self.inference.load(path)
+
+    def _model_ready(self, name: str, path: str) -> None:
+        self.status.setText("")
+        self.window_.tutor_status.setText(f"Tutor: {name}")
+        self.window_.tutor_status.setToolTip(path)
+        if self._pending_question and self.job is None:
+            question, self._pending_question = self._pending_question, ""
+            self.ask(question)
+
+    def _model_failed(self, message: str) -> None:
+        self.status.setText(f"The tutor is unavailable: {message}")
+        self.window_.tutor_status.setText("Tutor: unavailable")
+        self.window_.tutor_status.setToolTip(message)
+
+    # ----- asking --------------------------------------------------------------------------
+    def ask_about_day(self) -> None:
+        day = self.window_.study.course.day(self.window_.current_day())
+        text = self.question.toPlainText().strip() or \
+            f"Explain the main ideas of day {day.number}: {day.title}."
+        self.ask(text, day.number)
+
+    def ask(self, text: str | None = None, day: int | None = None) -> None:
+        question = (text if text is not None else self.question.toPlainText()).strip()
+        if self.job is not None:
+            self.status.setText("Wait for the current answer, or press Stop.")
+            return
+        if not question:
+            self.status.setText("Type a question first.")
+            self.question.setFocus()
+            return
+        if not self.inference.ready:
+            self._pending_question = question
+            self.status.setText("The tutor model is still loading; your question will be "
+                                "asked as soon as it is ready.")
+            return
+        study = self.window_.study
+        conversation = self.conversations.setdefault(self.chat_id, Conversation())
+        prepared = conversation.prepare(study.db, study.course, question, day)
+        if self.chat_id is None:
+            self.chat_id = chats.create(study.db, question.splitlines()[0][:60], day)
+            self.conversations[self.chat_id] = self.conversations.pop(None)
+            self.refresh_chats()
+        chats.add_message(study.db, self.chat_id, "user", question)
+        self.question.clear()
+        self.render()
+        head = "" if prepared.passages else f"{prompts.NOT_GROUNDED}\n\n"
+        self._append(f"\n{head}")
+        self.job = self.inference.submit(
+            lambda engine, cancel, emit: conversation.answer(engine, prepared, cancel, emit))
+        self._set_busy(True)
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.inference.cancel(self.job)
+            self.status.setText("Stopping…")
+
+    def _on_text(self, job_id: int, text: str) -> None:
+        if job_id == self.job:
+            self._append(text)
+
+    def _append(self, text: str) -> None:
+        cursor = QTextCursor(self.transcript.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _on_finished(self, job_id: int, answer: object) -> None:
+        if job_id != self.job or not isinstance(answer, Answer):
+            return
+        self.job = None
+        self._set_busy(False)
+        text = answer.text + (" *(stopped)*" if answer.stopped else "")
+        for note in answer.notices:
+            text = f"*{note}*\n\n{text}"
+        chats.add_message(self.window_.study.db, self.chat_id, "assistant", text,
+                          [c.to_json() for c in answer.citations])
+        self.render()  # Markdown rendered once, at the end
+        rate = answer.stats.get("tokens_per_s", 0)
+        self.window_.tutor_status.setText(f"Tutor: {answer.model} · {rate:.0f} tokens/s")
+        self.status.setText("Stopped." if answer.stopped else "")
+        self.refresh_chats()
+
+    def _on_failed(self, job_id: int, message: str) -> None:
+        if job_id != self.job:
+            return
+        self.job = None
+        self._set_busy(False)
+        self.render()
+        self.status.setText(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.stop_btn.setEnabled(busy)
+        self.ask_btn.setEnabled(not busy)
+        self.ask_day_btn.setEnabled(not busy)
+
+    # ----- transcript ----------------------------------------------------------------------
+    def transcript_markdown(self) -> str:
+        if self.chat_id is None:
+            return ("*Ask anything about the course. Answers come from a small offline model, "
+                    "grounded in the lessons; check the sources it cites.*")
+        parts = []
+        for i, m in enumerate(chats.messages(self.window_.study.db, self.chat_id)):
+            if m.role == "user":
+                parts.append(f"**You:** {_shown(m.content)}")
+                continue
+            block = [] if m.citations else [f"**{prompts.NOT_GROUNDED}**", ""]
+            block.append(m.content)
+            if m.citations:
+                links = "; ".join(
+                    f"[[{c['number']}] Day {c['day']} · {c['title']}]"
+                    f"(lesson://{c['day']}#{c['section'] or 'notes'})" for c in m.citations)
+                block += ["", f"Sources: {links}"]
+            block += ["", f"[Save to notes](action://save/{i})"]
+            parts.append("\n".join(block))
+        return "\n\n---\n\n".join(parts)
+
+    def render(self) -> None:
+        self.transcript.set_markdown(self.transcript_markdown())
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "lesson":
+            self.window_.show_section(int(url.host()), url.fragment())
+        elif url.scheme() == "action" and url.host() == "save":
+            self.save_to_notes(int(url.path().strip("/")))
+
+    def save_to_notes(self, index: int) -> None:
+        msgs = chats.messages(self.window_.study.db, self.chat_id) if self.chat_id else []
+        if not 0 <= index < len(msgs):
+            return
+        question = msgs[index - 1].content if index > 0 else ""
+        answer = msgs[index]
+        sources = "; ".join(f"Day {c['day']} · {c['title']}" for c in answer.citations)
+        quote = "\n".join("> " + line for line in answer.content.splitlines())
+        text = f"**Tutor, on:** {_shown(question)[:300]}\n\n{quote}"
+        if sources:
+            text += f"\n\n*Sources: {sources}*"
+        self.window_.notes.append(text)
+        self.window_.notes.flush()
+        self.status.setText(f"Saved to your notes for day {self.window_.current_day()}.")
+
+    # ----- conversations -------------------------------------------------------------------
+    def refresh_chats(self) -> None:
+        self.chat_picker.blockSignals(True)
+        self.chat_picker.clear()
+        self.chat_picker.addItem("New conversation", None)
+        for chat in chats.list_chats(self.window_.study.db, self.chat_filter.text()):
+            self.chat_picker.addItem(chat.title, chat.id)
+        index = self.chat_picker.findData(self.chat_id)
+        self.chat_picker.setCurrentIndex(max(index, 0))
+        self.chat_picker.blockSignals(False)
+
+    def _pick_chat(self, index: int) -> None:
+        self.open_chat(self.chat_picker.itemData(index))
+
+    def open_chat(self, chat_id: int | None) -> None:
+        if self.job is not None:
+            self.stop()
+        self.chat_id = chat_id
+        if chat_id is not None and chat_id not in self.conversations:
+            pairs = chats.history_pairs(self.window_.study.db, chat_id)
+            self.conversations[chat_id] = Conversation.from_history(pairs)
+        self.render()
+
+    def new_chat(self) -> None:
+        self.conversations.pop(None, None)
+        self.open_chat(None)
+        self.refresh_chats()
+        self.question.setFocus()
+
+    def rename_chat(self) -> None:
+        chat = chats.get(self.window_.study.db, self.chat_id) if self.chat_id else None
+        if chat is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=chat.title)
+        if ok and title.strip():
+            chats.rename(self.window_.study.db, chat.id, title)
+            self.refresh_chats()
+
+    def delete_chat(self) -> None:
+        if self.chat_id is None:
+            return
+        answer = QMessageBox.question(self, "Delete conversation",
+                                      "Delete this conversation? This cannot be undone.")
+        if answer == QMessageBox.StandardButton.Yes:
+            chats.delete(self.window_.study.db, self.chat_id)
+            self.conversations.pop(self.chat_id, None)
+            self.new_chat()
+
+    def export_chat(self) -> None:
+        chat = chats.get(self.window_.study.db, self.chat_id) if self.chat_id else None
+        if chat is None:
+            self.status.setText("Open a conversation to export it.")
+            return
+        from pathlib import Path
+
+        suggested = str(Path.home() / f"{safe_name(chat.title)}.md")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export conversation", suggested, "Markdown (*.md)",
+            options=QFileDialog.Option.DontUseNativeDialog)
+        if not target:
+            return
+        try:
+            atomic_write(Path(target), chats.to_markdown(self.window_.study.db, chat.id))
+        except ExportError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return
+        self.status.setText(f"Exported to {target}")
+
+    def reload(self) -> None:
+        """After a database restore: forget cached conversations."""
+        self.conversations.clear()
+        self.chat_id = None
+        self.refresh_chats()
+        self.render()
+
+
+def install(window, inference: Inference) -> TutorPanel:
+    panel = TutorPanel(window, inference)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+    window.resizeDocks([panel], [340], Qt.Orientation.Horizontal)
+    toggle = panel.toggleViewAction()
+    toggle.setText("&Tutor panel")
+    toggle.setShortcut(QKeySequence("Ctrl+J"))
+    window.view_menu.addAction(toggle)
+    window.add_action(window.go_menu, "Ask the &tutor", lambda: (panel.show(),
+                                                                 panel.question.setFocus()),
+                      "Ctrl+Shift+A")
+    return panel

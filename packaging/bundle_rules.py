@@ -1,0 +1,243 @@
+"""What goes into the bundle and what stays out: plain functions shared by the
+spec, ``build.py`` and the tests (no PyInstaller import here, so tests can run
+them in milliseconds).
+
+The module name is deliberately not ``packaging.*``: the ``packaging`` folder
+is not a Python package, and shadowing PyPA's ``packaging`` library would break
+pip and PyInstaller.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+APP_NAME = "companion"
+SIZE_LIMIT_MB = 350  # the issue's budget for the whole folder, model included
+
+# Qt ships far more than a widgets app needs. Everything the app uses is
+# QtCore/QtGui/QtWidgets (+ QtSvg for the icon); these plugin folders either drag
+# in QML/Quick, networking or printing, or serve hardware we never target.
+QT_PLUGIN_DIRS_DROPPED = {
+    "designer", "egldeviceintegrations", "generic", "networkinformation", "printsupport",
+    "qmltooling", "sqldrivers", "tls", "vectorimageformats", "position", "sensors",
+    "multimedia", "webview", "texttospeech", "scenegraph", "renderers", "geometryloaders",
+    "sceneparsers", "canbus", "assetimporters", "qmllint", "qmlls",
+}
+# Single plugins dropped from folders we otherwise keep.
+QT_PLUGINS_DROPPED = {
+    "libqtvirtualkeyboardplugin",  # on-screen keyboard: pulls in QtQuick + QML
+    "libqpdf", "qpdf",  # PDF thumbnails: pulls in QtPdf
+    "libqeglfs", "libqlinuxfb", "libqminimalegl", "libqvnc", "libqvkkhrdisplay",  # no desktop
+    "libqtga", "libqwbmp", "libqtiff", "libqwebp", "libqicns", "libqgif",  # formats we never read
+}
+# Qt libraries that must never end up in the bundle (seen pulled in by plugins).
+QT_LIBS_DROPPED = re.compile(
+    r"(^|/)(lib)?Qt6(Qml|Quick|VirtualKeyboard|Pdf|WebEngine|WebChannel|Network|Positioning|"
+    r"Multimedia|3D|Charts|DataVisualization|Designer|Help|OpenGLWidgets|Sql|Test|"
+    r"PrintSupport|ShaderTools|SerialPort|Bluetooth|Nfc|RemoteObjects|Scxml|StateMachine|"
+    r"SpatialAudio|TextToSpeech|HttpServer|WebSockets|Location|Sensors|Graphs)\w*"
+    r"(\.so[.\d]*|\.dll|\.dylib)?$")
+# Python modules that are installed in a dev environment but never used by the app.
+EXCLUDED_MODULES = [
+    "tkinter", "_tkinter", "IPython", "matplotlib", "pytest", "_pytest", "pytestqt",
+    "PIL", "setuptools", "pip", "ruff",
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtNetwork",
+    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
+    "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
+    "PySide6.QtDBus", "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtPrintSupport",
+    "PySide6.QtMultimedia", "PySide6.QtDesigner", "PySide6.QtUiTools", "PySide6.QtXml",
+    "llama_cpp.server", "llama_cpp.llava_cpp",
+]
+
+
+def is_unwanted(dest: str) -> bool:
+    """True for a bundle entry (its destination path) the app never uses."""
+    path = PurePosixPath(dest.replace("\\", "/"))
+    parts = path.parts
+    if "translations" in parts and any(p in ("Qt", "Qt6", "PySide6") for p in parts):
+        return True  # the UI is English-only; Qt's translations are 14 MB
+    if "plugins" in parts:
+        folder = parts[parts.index("plugins") + 1] if parts.index("plugins") + 1 < len(parts) else ""
+        if folder in QT_PLUGIN_DIRS_DROPPED:
+            return True
+        stem = path.name.split(".")[0]
+        if stem in QT_PLUGINS_DROPPED:
+            return True
+    if parts and parts[-1].startswith("libmtmd"):
+        return True  # llama.cpp's multimodal library: the tutor is text-only
+    return bool(QT_LIBS_DROPPED.search(path.name))
+
+
+def llama_libraries(lib_dir: Path) -> list[Path]:
+    """The llama.cpp shared libraries to ship, one copy each.
+
+    The wheel stores each library three times (``libx.so``, ``libx.so.0``,
+    ``libx.so.0.25.3``) because wheels cannot hold symlinks. Python loads the
+    unversioned name and the libraries find each other by soname
+    (``libggml.so.0``), so the fully versioned copy is dead weight.
+    """
+    keep = []
+    for path in sorted(lib_dir.iterdir()):
+        name = path.name
+        if not path.is_file() or name.startswith("libmtmd") or name.startswith("mtmd"):
+            continue
+        if re.search(r"\.so\.\d+\.\d+", name):  # libggml.so.0.25.3: same bytes as libggml.so.0
+            continue
+        if name.endswith((".so", ".dll", ".dylib")) or re.search(r"\.so\.\d+$", name):
+            keep.append(path)
+    return keep
+
+
+# ----- which llama.cpp build is bundled -----------------------------------------------------
+# x86-64-v3 (Haswell, 2013, and every x86 desktop CPU since about 2015): what ggml
+# compiles for with GGML_NATIVE=OFF and its default instruction-set options.
+PORTABLE_X86_FEATURES = {"SSE3", "SSSE3", "SSE42", "AVX", "AVX2", "F16C", "FMA", "BMI2"}
+NON_CPU_FEATURES = {"LLAMAFILE", "OPENMP", "REPACK", "KLEIDIAI", "ACCELERATE", "METAL",
+                    "BLAS", "NEON", "ARM_FMA", "FP16_VA", "DOTPROD", "MATMUL_INT8", "SVE"}
+
+
+def compiled_features(system_info: str) -> set[str]:
+    """Features llama.cpp reports as compiled in, from ``llama_print_system_info()``."""
+    found = set()
+    for name, value in re.findall(r"([A-Z0-9_]+)\s*=\s*(\d+)", system_info):
+        if value != "0":
+            found.add(name)
+    return found
+
+
+@dataclass(frozen=True)
+class LlamaBuild:
+    portable: bool
+    beyond_baseline: tuple[str, ...]  # instruction sets other x86-64 CPUs may lack
+
+    def describe(self) -> str:
+        if self.portable:
+            return "portable (x86-64-v3: AVX2/FMA/F16C; runs on any x86-64 CPU from ~2015 on)"
+        extra = ", ".join(self.beyond_baseline)
+        return (f"NATIVE to this CPU (uses {extra}): it can crash with 'Illegal instruction' "
+                "on other CPUs; rebuild with --llama portable for distribution")
+
+
+def classify(system_info: str, machine: str = "") -> LlamaBuild:
+    """Portable or native, judged by the instruction sets compiled into ggml-cpu."""
+    machine = (machine or _machine()).lower()
+    if machine not in ("x86_64", "amd64", "i686", "x86"):
+        return LlamaBuild(True, ())  # ARM builds target the architecture baseline (or Metal)
+    cpu = compiled_features(system_info) - NON_CPU_FEATURES
+    beyond = tuple(sorted(cpu - PORTABLE_X86_FEATURES))
+    return LlamaBuild(not beyond, beyond)
+
+
+def _machine() -> str:
+    import platform
+
+    return platform.machine()
+
+
+# ----- which model is bundled ---------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelChoice:
+    """Where the bundled GGUF comes from: a local file, or a Hugging Face download."""
+
+    local: Path | None = None
+    repo_id: str = ""
+    filename: str = ""
+    revision: str | None = None
+    catalog_id: str = ""
+
+    @property
+    def needs_download(self) -> bool:
+        return self.local is None
+
+
+class ModelSpecError(ValueError):
+    """The --model argument cannot be understood; the message says how to write it."""
+
+
+_REPO = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def parse_model_spec(spec: str | None, catalog: dict[str, dict] | None = None) -> ModelChoice | None:
+    """Turn ``--model`` into a choice. ``None`` means the default bundled model.
+
+    Accepted forms:
+      * a path to a local ``.gguf`` file;
+      * ``hf:OWNER/REPO/FILE.gguf`` or ``hf:OWNER/REPO/FILE.gguf@REVISION``;
+      * a catalog id (``models/catalog.toml``), e.g. ``qwen2.5-0.5b-instruct``.
+    """
+    if spec is None or spec.strip() in ("", "default"):
+        return None
+    spec = spec.strip()
+    if spec.startswith("hf:"):
+        body, _, revision = spec[3:].partition("@")
+        pieces = body.split("/")
+        if len(pieces) < 3 or not all(pieces):
+            raise ModelSpecError(f"--model {spec}: write hf:OWNER/REPO/FILE.gguf[@REVISION]")
+        repo_id, filename = "/".join(pieces[:2]), "/".join(pieces[2:])
+        if not _REPO.match(repo_id):
+            raise ModelSpecError(f"--model {spec}: '{repo_id}' is not a Hugging Face repo id")
+        if not filename.lower().endswith(".gguf"):
+            raise ModelSpecError(f"--model {spec}: the file must be a .gguf model")
+        if "@" in spec[3:] and not revision:
+            raise ModelSpecError(f"--model {spec}: nothing after '@' (give a revision or drop it)")
+        return ModelChoice(repo_id=repo_id, filename=filename, revision=revision or None)
+    path = Path(spec).expanduser()
+    if spec.lower().endswith(".gguf") or path.exists() or "/" in spec or "\\" in spec:
+        if not path.is_file():
+            raise ModelSpecError(f"--model {spec}: no such file")
+        if not path.name.lower().endswith(".gguf"):
+            raise ModelSpecError(f"--model {spec}: not a .gguf file")
+        with path.open("rb") as handle:
+            if handle.read(4) != b"GGUF":
+                raise ModelSpecError(f"--model {spec}: not a GGUF model (wrong magic bytes)")
+        return ModelChoice(local=path.resolve())
+    catalog = catalog or {}
+    if spec not in catalog:
+        known = ", ".join(sorted(catalog)) or "none (models/catalog.toml not found)"
+        raise ModelSpecError(f"--model {spec}: not a file, not hf:..., and not a catalog id "
+                             f"(known ids: {known})")
+    entry = catalog[spec]
+    repo = entry.get("repo") or entry.get("repo_id") or entry.get("hf_repo") or ""
+    filename = entry.get("file") or entry.get("filename") or ""
+    if not repo or not filename:
+        raise ModelSpecError(f"--model {spec}: the catalog entry has no repo/file")
+    return ModelChoice(repo_id=repo, filename=filename,
+                       revision=entry.get("revision") or None, catalog_id=spec)
+
+
+def load_catalog(path: Path) -> dict[str, dict]:
+    """Catalog entries by id, from the model manager's TOML or JSON catalog (if present)."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        import json
+
+        data = json.loads(text)
+    else:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+        data = tomllib.loads(text)
+    entries = data.get("models", data) if isinstance(data, dict) else data
+    if isinstance(entries, dict):
+        entries = [dict(v, id=v.get("id", k)) for k, v in entries.items() if isinstance(v, dict)]
+    return {e["id"]: e for e in entries if isinstance(e, dict) and "id" in e}
+
+
+# ----- measuring ----------------------------------------------------------------------------
+def folder_size(folder: Path) -> int:
+    """Bytes on disk for everything under ``folder`` (symlinks counted once, not followed)."""
+    total = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+    return total
+
+
+def mb(n_bytes: int) -> float:
+    return round(n_bytes / 1_000_000, 1)
