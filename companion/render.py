@@ -50,7 +50,7 @@ def _converter(dark: bool) -> markdown.Markdown:
 def to_html(text: str, dark: bool = False, internal_links: bool = False) -> str:
     """Render Markdown and return HTML safe to show in a QTextBrowser.
 
-    ``internal_links`` also keeps ``lesson://`` and ``action://`` links, which only
+    ``internal_links`` also keeps ``lesson:`` and ``action:`` links, which only
     navigate inside the app (citations, "Save to notes").
     """
     converter = _converter(dark)

@@ -32,14 +32,18 @@ QT_PLUGINS_DROPPED = {
     "libqpdf", "qpdf",  # PDF thumbnails: pulls in QtPdf
     "libqeglfs", "libqlinuxfb", "libqminimalegl", "libqvnc", "libqvkkhrdisplay",  # no desktop
     "libqtga", "libqwbmp", "libqtiff", "libqwebp", "libqicns", "libqgif",  # formats we never read
+    # GTK theme: drags the build machine's GLib/Cairo/Pango into the bundle, where they
+    # clash with the learner's GTK; Qt's own dialogs (or the XDG portal) are used instead.
+    "libqgtk3",
 }
 # Qt libraries that must never end up in the bundle (seen pulled in by plugins).
+# Matched against every path part: libQt6Quick.so.6, Qt6Quick.dll, QtQuick.framework.
 QT_LIBS_DROPPED = re.compile(
-    r"(^|/)(lib)?Qt6(Qml|Quick|VirtualKeyboard|Pdf|WebEngine|WebChannel|Network|Positioning|"
+    r"^(lib)?Qt6?(Qml|Quick|VirtualKeyboard|Pdf|WebEngine|WebChannel|Network|Positioning|"
     r"Multimedia|3D|Charts|DataVisualization|Designer|Help|OpenGLWidgets|Sql|Test|"
     r"PrintSupport|ShaderTools|SerialPort|Bluetooth|Nfc|RemoteObjects|Scxml|StateMachine|"
-    r"SpatialAudio|TextToSpeech|HttpServer|WebSockets|Location|Sensors|Graphs)\w*"
-    r"(\.so[.\d]*|\.dll|\.dylib)?$")
+    r"SpatialAudio|TextToSpeech|HttpServer|WebSockets|Location|Sensors|Graphs|EglFS|EglFs)\w*"
+    r"(\.so[.\d]*|\.dll|\.dylib|\.framework)?$")
 # Python modules that are installed in a dev environment but never used by the app.
 EXCLUDED_MODULES = [
     "tkinter", "_tkinter", "IPython", "matplotlib", "pytest", "_pytest", "pytestqt",
@@ -50,6 +54,11 @@ EXCLUDED_MODULES = [
     "PySide6.QtDBus", "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtPrintSupport",
     "PySide6.QtMultimedia", "PySide6.QtDesigner", "PySide6.QtUiTools", "PySide6.QtXml",
     "llama_cpp.server", "llama_cpp.llava_cpp",
+    # optional imports of llama-cpp-python and huggingface_hub that the app never reaches:
+    # openai (create_chat_completion_openai_v1), requests (remote JSON-schema $refs),
+    # fsspec (HfFileSystem), pydantic (webhooks), yaml (model cards), hf_xet (its package
+    # metadata is not bundled, so huggingface_hub would not use it anyway: plain HTTPS)
+    "openai", "requests", "fsspec", "pydantic", "pydantic_core", "yaml", "hf_xet", "jiter",
 ]
 
 
@@ -68,7 +77,43 @@ def is_unwanted(dest: str) -> bool:
             return True
     if parts and parts[-1].startswith("libmtmd"):
         return True  # llama.cpp's multimodal library: the tutor is text-only
-    return bool(QT_LIBS_DROPPED.search(path.name))
+    return any(QT_LIBS_DROPPED.match(part) for part in parts)
+
+
+def _is_root(dest: str, typecode: str) -> bool:
+    """Entries loaded by name at run time (not as someone's link-time dependency)."""
+    dest = dest.replace("\\", "/")
+    name = dest.rsplit("/", 1)[-1]
+    return (typecode == "EXTENSION" or "/plugins/" in dest or dest.startswith("llama_cpp/lib/")
+            or name.startswith(("libpython", "python3")) or typecode not in ("BINARY", "SYMLINK"))
+
+
+def prune_unreachable(entries: list[tuple], imports_of) -> tuple[list[tuple], list[str]]:
+    """Drop shared libraries that nothing left in the bundle links against.
+
+    PyInstaller collects a plugin's dependencies before the spec filters the
+    plugin out (the GTK theme brings Cairo, Pango, GDK-Pixbuf...). Starting from
+    what is loaded by name (Python extensions, Qt plugins, llama.cpp), keep the
+    libraries they reach through ``imports_of(src_path) -> iterable of names``
+    and report the rest. Returns (kept entries, dropped destination names).
+    """
+    by_name: dict[str, list[tuple]] = {}
+    for entry in entries:
+        by_name.setdefault(entry[0].replace("\\", "/").rsplit("/", 1)[-1].lower(), []).append(entry)
+    queue = [e for e in entries if _is_root(e[0], e[2])]
+    reached = {id(e) for e in queue}
+    while queue:
+        entry = queue.pop()
+        # a SYMLINK entry's "source" is the bundle path of the file it points to
+        names = [entry[1]] if entry[2] == "SYMLINK" else imports_of(entry[1])
+        for name in names:
+            for dep in by_name.get(str(name).replace("\\", "/").rsplit("/", 1)[-1].lower(), []):
+                if id(dep) not in reached:
+                    reached.add(id(dep))
+                    queue.append(dep)
+    kept = [e for e in entries if id(e) in reached]
+    dropped = sorted(e[0] for e in entries if id(e) not in reached)
+    return kept, dropped
 
 
 def llama_libraries(lib_dir: Path) -> list[Path]:

@@ -230,3 +230,9 @@ def flag_generated(db: sqlite_utils.Database, question_id: str, reason: str = ""
 def flagged_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM generated_questions WHERE flagged_at IS NOT NULL"
                       ).fetchone()[0]
+
+
+def delete_card(db: sqlite_utils.Database, question_id: str) -> None:
+    """Drop a card whose question no longer exists (it could never be reviewed)."""
+    with db.conn:
+        db.execute("DELETE FROM review_cards WHERE question_id = ?", [question_id])

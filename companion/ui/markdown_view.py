@@ -27,7 +27,7 @@ class MarkdownView(QTextBrowser):
     def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 (Qt name)
         return None  # no images, style sheets or files: nothing leaves the app
 
-    internal_links = False  # True where our own lesson:// and action:// links appear
+    internal_links = False  # True where our own lesson: and action: links appear
 
     def set_markdown(self, text: str) -> None:
         self._markdown = text

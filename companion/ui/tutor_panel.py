@@ -246,9 +246,9 @@ class TutorPanel(QDockWidget):
             if m.citations:
                 links = "; ".join(
                     f"[[{c['number']}] Day {c['day']} · {c['title']}]"
-                    f"(lesson://{c['day']}#{c['section'] or 'notes'})" for c in m.citations)
+                    f"(lesson:{c['day']}#{c['section'] or 'notes'})" for c in m.citations)
                 block += ["", f"Sources: {links}"]
-            block += ["", f"[Save to notes](action://save/{i})"]
+            block += ["", f"[Save to notes](action:save/{i})"]
             parts.append("\n".join(block))
         return "\n\n---\n\n".join(parts)
 
@@ -259,9 +259,9 @@ class TutorPanel(QDockWidget):
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "lesson":
-            self.window_.show_section(int(url.host()), url.fragment())
-        elif url.scheme() == "action" and url.host() == "save":
-            self.save_to_notes(int(url.path().strip("/")))
+            self.window_.open_internal_link(url)
+        elif url.scheme() == "action" and url.path().startswith("save/"):
+            self.save_to_notes(int(url.path().removeprefix("save/")))
 
     def save_to_notes(self, index: int) -> None:
         msgs = chats.messages(self.window_.study.db, self.chat_id) if self.chat_id else []

@@ -1,0 +1,218 @@
+"""A first load of a model in a throw-away child process, and the memory of what passed.
+
+llama.cpp aborts the whole process on some malformed files (a GGML_ASSERT is an
+``abort()``, not an exception). Loading a new file first in a child means such a
+file kills the child, and the app reports it in one line instead of vanishing.
+
+The verdict is stored in ``model-checks.json`` in the data folder, keyed by the
+resolved path and checked against size and modification time, so an unchanged
+file is never re-verified, while a file that changed on disk is. A llama.cpp
+upgrade also invalidates it: the new version deserves its own trial.
+
+Run as ``python -m companion.tutor.safe_load PATH`` (or ``companion models
+trial-load PATH`` in the frozen app), this module is the child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from companion import paths
+from companion.tutor.models import ModelInfo, inspect_gguf
+
+CHECK_VERSION = 1  # bump when the checks change so old verdicts are redone
+TRIAL_TIMEOUT_S = 300.0
+TRIAL_CONTEXT = 64
+CACHE_NAME = "model-checks.json"
+_lock = threading.Lock()
+
+
+def _error(message: str) -> Exception:
+    from companion.tutor.engine import ModelError
+
+    return ModelError(message)
+
+
+# ----- the remembered verdicts --------------------------------------------------------------
+def _cache_file() -> Path:
+    return paths.data_dir() / CACHE_NAME
+
+
+def _llama_version() -> str:
+    try:
+        return metadata.version("llama-cpp-python")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _read() -> dict[str, Any]:
+    try:
+        data = json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(data: dict[str, Any]) -> None:
+    target = _cache_file()
+    temp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        temp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)  # a lost cache only costs a re-check
+
+
+def _entry(path: Path) -> dict[str, Any] | None:
+    """The remembered record for ``path`` if the file is unchanged since, else None."""
+    try:
+        stat = Path(path).stat()
+        key = str(Path(path).resolve())
+    except OSError:
+        return None
+    entry = _read().get(key)
+    if (not isinstance(entry, dict) or entry.get("size") != stat.st_size
+            or entry.get("mtime_ns") != stat.st_mtime_ns or entry.get("check") != CHECK_VERSION):
+        return None
+    return entry
+
+
+def is_verified(path: Path) -> bool:
+    """True if this exact file passed the full check, child load included, with this llama.cpp."""
+    entry = _entry(path)
+    return bool(entry and entry.get("loaded") and entry.get("llama") == _llama_version())
+
+
+def cached_info(path: Path) -> ModelInfo | None:
+    entry = _entry(path)
+    try:
+        return ModelInfo.from_json(entry["info"]) if entry else None
+    except (KeyError, TypeError):
+        return None
+
+
+def remember(path: Path, info: ModelInfo, loaded: bool) -> None:
+    stat = Path(path).stat()
+    key = str(Path(path).resolve())
+    info = ModelInfo.from_json({**info.to_json(), "path": key})
+    with _lock:
+        data = _read()
+        data[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "check": CHECK_VERSION,
+                     "llama": _llama_version(), "loaded": loaded, "info": info.to_json()}
+        _write(data)
+
+
+def forget(path: Path) -> None:
+    with _lock:
+        data = _read()
+        if data.pop(str(Path(path).resolve()), None) is not None:
+            _write(data)
+
+
+# ----- the full check -----------------------------------------------------------------------
+def verify(path: Path, record: bool = True, timeout: float = TRIAL_TIMEOUT_S) -> ModelInfo:
+    """Structural check with ``gguf``, then a trial load in a child; raises ModelError."""
+    path = Path(path)
+    info = inspect_gguf(path)
+    trial_load(path, timeout=timeout)
+    if record:
+        remember(path, info, loaded=True)
+    return info
+
+
+def child_command(path: Path) -> list[str]:
+    if getattr(sys, "frozen", False):  # the bundled app has no "-m"; its CLI routes this
+        return [sys.executable, "models", "trial-load", str(path)]
+    return [sys.executable, "-m", "companion.tutor.safe_load", str(path)]
+
+
+def trial_load(path: Path, timeout: float = TRIAL_TIMEOUT_S) -> dict[str, Any]:
+    """Load ``path`` with llama.cpp in a child process; its report, or ModelError."""
+    path = Path(path)
+    env = {**os.environ, "GGML_NO_BACKTRACE": "1"}  # no gdb backtrace on abort: just die
+    try:
+        done = subprocess.run(child_command(path), capture_output=True, text=True, env=env,
+                              timeout=timeout, errors="replace")
+    except subprocess.TimeoutExpired:
+        raise _error(f"llama.cpp took more than {timeout:.0f} s to open {path.name}; "
+                     "giving up on it.") from None
+    except OSError as exc:
+        raise _error(f"Could not start the model check for {path.name}: {exc}.") from None
+    report = _last_json(done.stdout)
+    if done.returncode == 0 and report.get("ok"):
+        return report
+    clue = _clue(done.stderr) or report.get("error", "")
+    if report and not report.get("ok", True):
+        raise _error(f"llama.cpp could not load {path.name}: {clue or 'unknown reason'}.")
+    how = _describe_exit(done.returncode)
+    raise _error(f"llama.cpp crashed while opening {path.name} ({how}{'; ' + clue if clue else ''})"
+                 ": the file is damaged or not a model this app supports.")
+
+
+def _last_json(text: str) -> dict[str, Any]:
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _clue(stderr: str) -> str:
+    """The most telling line of llama.cpp's log, shortened to fit one message line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for marker in ("GGML_ASSERT", "error loading model:", "error:", "failed"):
+        for line in lines:
+            if marker in line:
+                clue = line.split(marker, 1)[1].strip(" :") if marker.endswith(":") else line
+                clue = clue.rsplit(": ", 1)[-1] if marker == "GGML_ASSERT" and ": " in clue else clue
+                return clue[:160]
+    return ""
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    if code == 134:
+        return "aborted"
+    return f"exit code {code:#x}" if code > 255 else f"exit code {code}"
+
+
+# ----- the child ----------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Load the model, evaluate two tokens, report as one JSON line on stdout."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m companion.tutor.safe_load MODEL.gguf", file=sys.stderr)
+        return 2
+    try:
+        import llama_cpp
+
+        # verbose: llama.cpp's own log goes to stderr, where the parent looks for the reason
+        llm = llama_cpp.Llama(model_path=args[0], n_ctx=TRIAL_CONTEXT, n_batch=TRIAL_CONTEXT,
+                              verbose=True)
+        tokens = llm.tokenize(b"Hello", add_bos=True)[:2] or [llm.token_eos()]
+        llm.eval(tokens)
+        report = {"ok": True, "n_vocab": llm.n_vocab()}
+        llm.close()
+    except Exception as exc:  # reported to the parent, which words it for the learner
+        report = {"ok": False, "error": str(exc).splitlines()[0] if str(exc) else repr(exc)}
+    print(json.dumps(report), flush=True)
+    return 0 if report["ok"] else 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""The review queue: due cards one at a time, answered, then rated Again/Hard/Good/Easy.
+
+Answering first and rating second keeps the learner honest with themselves; the
+suggested rating follows the answer (Again after a miss) and each button shows
+when the card would come back, straight from FSRS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.quiz import bank, scheduling
+from companion.quiz.scheduling import Grade
+from companion.storage import quiz as store
+from companion.ui.quiz_view import (
+    BAD,
+    GOOD,
+    FeedbackView,
+    OptionButton,
+    feedback_markdown,
+    plain_label,
+)
+
+LIMIT = 200  # one sitting; more than this can wait for tomorrow
+
+
+def due_in(stamp: str) -> str:
+    delta = dt.datetime.fromisoformat(stamp) - scheduling.utc_now()
+    return "now" if delta.total_seconds() <= 0 else f"in {scheduling.describe_interval(delta)}"
+
+
+class ReviewView(QDialog):
+    sectionRequested = Signal(int, str)
+    changed = Signal()
+
+    def __init__(self, study, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.study = study
+        self.setWindowTitle("Review")
+        self.resize(720, 600)
+        self.cards = store.due_cards(study.db, limit=LIMIT)
+        self.position = -1
+        self.reviewed = 0
+        self.question = None
+        self.card = None
+        self.chosen: int | None = None
+
+        lay = QVBoxLayout(self)
+        self.header = plain_label()
+        self.question_label = plain_label(bold=True, scale=1.15)
+        self.question_label.setAccessibleName("Question")
+        lay.addWidget(self.header)
+        lay.addWidget(self.question_label)
+        self.option_buttons = []
+        for i in range(4):
+            button = OptionButton(self)
+            button.clicked.connect(lambda _=False, i=i: self.choose(i))
+            lay.addWidget(button)
+            self.option_buttons.append(button)
+        self.feedback = FeedbackView(self)
+        self.feedback.sectionRequested.connect(self.sectionRequested)
+        lay.addWidget(self.feedback, 2)
+        lay.addStretch(1)
+        self.status = plain_label()
+        lay.addWidget(self.status)
+        row = QHBoxLayout()
+        self.grade_buttons: dict[Grade, QPushButton] = {}
+        for grade in Grade:
+            button = QPushButton(grade.label, self)
+            button.clicked.connect(lambda _=False, g=grade: self.rate(g))
+            row.addWidget(button)
+            self.grade_buttons[grade] = button
+        row.addStretch(1)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.clicked.connect(self.close)
+        row.addWidget(self.close_button)
+        lay.addLayout(row)
+        for i in range(4):  # keys 1-4 answer first, then rate
+            QShortcut(QKeySequence(str(i + 1)), self, activated=lambda i=i: self._key(i))
+        self.next_card()
+
+    def _key(self, i: int) -> None:
+        if self.chosen is None:
+            self.choose(i)
+        else:
+            self.rate(Grade(i + 1))
+
+    def next_card(self) -> None:
+        self.chosen = None
+        while True:
+            self.position += 1
+            if self.position >= len(self.cards):
+                self._finished()
+                return
+            card = self.cards[self.position]
+            question = bank.find(self.study.course, self.study.db, card.question_id)
+            if question is not None:
+                break
+            store.delete_card(self.study.db, card.question_id)  # its question is gone
+        self.card, self.question = card, question
+        section = bank.section_title(self.study.course, question)
+        self.header.setText(f"Card {self.position + 1} of {len(self.cards)} due · "
+                            f"day {question.day} · {section}"
+                            + (" · generated question" if question.generated else ""))
+        self.question_label.setText(question.question)
+        for i, button in enumerate(self.option_buttons):
+            button.setVisible(i < len(question.options))
+            button.setEnabled(True)
+            button.mark(None)
+            if i < len(question.options):
+                button.set_option(i + 1, question.options[i])
+        self.feedback.hide()
+        self.status.setText("Answer first, then rate how well you remembered it.")
+        for button in self.grade_buttons.values():
+            button.setEnabled(False)
+            button.setText(button.text().split(" ·")[0])
+
+    def choose(self, index: int) -> None:
+        q = self.question
+        if q is None or self.chosen is not None or index >= len(q.options):
+            return
+        self.chosen = index
+        ok = index == q.answer
+        for i, button in enumerate(self.option_buttons[: len(q.options)]):
+            if i == q.answer:  # buttons stay enabled (readable); further clicks are ignored
+                button.mark(GOOD)
+                button.set_option(i + 1, q.options[i], "✔")
+            elif i == index:
+                button.mark(BAD)
+                button.set_option(i + 1, q.options[i], "✘")
+        self.feedback.set_markdown(feedback_markdown(q, index, ok,
+                                                     bank.section_title(self.study.course, q)))
+        self.feedback.show()
+        when = scheduling.preview(scheduling.load(self.card))
+        suggested = Grade.GOOD if ok else Grade.AGAIN
+        for grade, button in self.grade_buttons.items():
+            button.setText(f"{grade.label} · {scheduling.describe_interval(when[grade])}")
+            button.setEnabled(True)
+            button.setDefault(grade == suggested)
+        self.grade_buttons[suggested].setFocus()
+        self.status.setText("How well did you remember it? (keys 1-4)")
+
+    def rate(self, grade: Grade) -> None:
+        if self.chosen is None or self.question is None:
+            return
+        try:
+            update = scheduling.review(scheduling.load(self.card), grade)
+            store.save_review(self.study.db, self.question.id, self.question.day, update)
+        except Exception as exc:  # a locked or full disk
+            self.status.setText(f"Could not save the review: {str(exc).splitlines()[0]}")
+            return
+        self.reviewed += 1
+        self.changed.emit()
+        self.next_card()
+
+    def _finished(self) -> None:
+        self.question = self.card = None
+        for button in self.option_buttons:
+            button.hide()
+        for button in self.grade_buttons.values():
+            button.setEnabled(False)
+        self.feedback.hide()
+        nxt = store.next_due(self.study.db)
+        self.header.setText("Review")
+        if not self.cards:
+            self.question_label.setText("Nothing is due for review.")
+        else:
+            self.question_label.setText(f"All done: {self.reviewed} card(s) reviewed.")
+        self.status.setText(f"Next card due {due_in(nxt)}." if nxt else
+                            "Questions you miss in a quiz come here for review.")
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()

@@ -1,0 +1,140 @@
+"""The tutor through the real llama.cpp on the real bundled model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from companion.tutor.conversation import Conversation
+from companion.tutor.engine import Engine, ModelError
+
+
+def test_an_answer_streams_in_pieces(engine):
+    pieces = list(engine.stream_chat([{"role": "user", "content": "Say hello to a learner."}],
+                                     max_tokens=40))
+    assert len(pieces) > 3 and "".join(pieces).strip()
+    assert engine.last.completion_tokens > 3 and engine.last.ttft_s > 0
+
+
+def test_stop_ends_the_answer_midway(engine):
+    cancel = threading.Event()
+    pieces = []
+    for piece in engine.stream_chat(
+            [{"role": "user", "content": "Write a long essay about neural networks."}],
+            max_tokens=300, cancel=cancel):
+        pieces.append(piece)
+        if len(pieces) == 5:
+            cancel.set()
+    assert len(pieces) == 5 and engine.last.stopped
+    assert engine.last.completion_tokens < 50
+
+
+def test_grounded_answer_cites_sections_that_exist(engine, study):
+    conv = Conversation(max_tokens=60)
+    prepared = conv.prepare(study.db, study.course, "What is multi-head attention?")
+    answer = conv.answer(engine, prepared)
+    assert answer.grounded and answer.text
+    assert answer.citations[0].day == 4
+    for c in answer.citations:
+        assert study.course.day(c.day).section(c.section) is not None
+
+
+def test_unrelated_question_is_marked_not_from_the_course(engine, study):
+    conv = Conversation(max_tokens=20)
+    answer = conv.answer(engine, conv.prepare(study.db, study.course, "Who won the 1966 cup?"))
+    assert not answer.grounded and "Not from the course material" in answer.display_markdown
+
+
+def test_follow_up_reuses_the_evaluated_prefix(engine, study):
+    conv = Conversation(max_tokens=60)
+    conv.answer(engine, conv.prepare(study.db, study.course, "What is multi-head attention?"))
+    second = conv.answer(engine, conv.prepare(study.db, study.course,
+                                              "What does each attention head do?"))
+    assert second.stats["prompt_tokens"] > 200
+    # only the new part is read: far fewer tokens than the whole conversation holds
+    assert second.stats["evaluated_tokens"] < second.stats["prompt_tokens"] / 2
+
+
+def test_thirty_turns_never_overflow_the_context(model_path, study):
+    small = Engine(model_path, n_ctx=1024)
+    conv = Conversation(max_tokens=24)
+    questions = ["What is attention?", "What is BPE?", "What is LoRA?", "What is perplexity?",
+                 "What is a KV cache?", "What is RAG?"]
+    try:
+        for i in range(30):
+            answer = conv.answer(small, conv.prepare(study.db, study.course,
+                                                     questions[i % len(questions)]))
+            assert small.last.prompt_tokens + 24 <= 1024
+            assert answer.text is not None
+        assert len(conv.turns) < 30  # old turns were trimmed to make room
+    finally:
+        small.close()
+
+
+def test_a_huge_question_is_cut_with_a_notice(engine, study):
+    conv = Conversation(max_tokens=16)
+    question = "Explain attention. " + "word " * 200_000  # ~1 MB
+    answer = conv.answer(engine, conv.prepare(study.db, study.course, question))
+    assert answer.notices and "cut" in answer.notices[0]
+    assert engine.last.prompt_tokens <= engine.n_ctx
+
+
+@pytest.mark.parametrize("content", [b"", b"GGUF" + os.urandom(2000), os.urandom(4096),
+                                     b"<html><body>404</body></html>"])
+def test_corrupt_model_files_give_a_clear_message(tmp_path: Path, content: bytes):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(content)
+    with pytest.raises(ModelError) as info:
+        Engine(bad)
+    message = str(info.value)
+    assert "bad.gguf" in message and "\n" not in message
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COMPANION_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_cli_ask_json_answers_with_a_transformer_citation(tmp_path: Path):
+    out = _cli("ask", "What is multi-head attention?", "--json", "--max-tokens", "60",
+               home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answer"] and data["model"].startswith("SmolLM2")
+    assert any(c["day"] == 4 for c in data["citations"])
+    for key in ("prompt_tokens", "completion_tokens", "ttft_s", "tokens_per_s"):
+        assert data[key] > 0
+
+
+def test_cli_refuses_empty_questions_and_bad_models(tmp_path: Path):
+    out = _cli("ask", "  ", home=tmp_path)
+    assert out.returncode == 1 and "question" in out.stderr and "Traceback" not in out.stderr
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 100)
+    out = _cli("ask", "hi", "--model", str(bad), home=tmp_path)
+    assert out.returncode == 1 and "broken.gguf" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_cli_explain_reads_stdin(tmp_path: Path):
+    env = {**os.environ, "COMPANION_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "companion", "explain", "-", "--max-tokens",
+                          "40"], input="def square(x):\n    return x * x\n", text=True,
+                         capture_output=True, env=env, timeout=300)
+    assert out.returncode == 0 and len(out.stdout.strip()) > 10
+
+
+def test_explain_cuts_code_that_does_not_fit(engine):
+    from companion.tutor.explain import explain
+
+    code = "\n".join(f"value_{i} = compute(value_{i - 1}) + {i}" for i in range(1, 3000))
+    result = explain(engine, code, "python", max_tokens=8)
+    assert result.cut_note and "first" in result.cut_note
+    assert len(result.code.splitlines()) < 3000

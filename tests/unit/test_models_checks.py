@@ -1,0 +1,141 @@
+"""Safe loading: every bad file gets its own clear reason, and llama.cpp crashes stay outside.
+
+The structural checks run on small GGUFs written with the gguf package (fast); the
+child-process test loads use the real bundled model and real llama.cpp.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from companion import paths
+from companion.tutor import models, safe_load
+from companion.tutor.engine import ModelError
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
+import model_files  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(model_files.HOSTILE))
+def test_each_hostile_file_is_refused_with_its_own_reason(tmp_path, name):
+    make, reason = model_files.HOSTILE[name]
+    path = make(tmp_path / name)
+    with pytest.raises(ModelError) as caught:
+        models.inspect_gguf(path)
+    message = str(caught.value)
+    assert reason in message and name in message and "\n" not in message
+
+
+def test_version_architecture_and_old_formats_have_their_own_reasons(tmp_path):
+    cases = {
+        model_files.tiny_gguf(tmp_path / "v9.gguf", version_patch=9): "GGUF version 9",
+        model_files.tiny_gguf(tmp_path / "arch.gguf", architecture="brainwave"):
+            "'brainwave' model, an architecture llama.cpp does not know",
+    }
+    pointer = tmp_path / "pointer.gguf"
+    pointer.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n")
+    cases[pointer] = "Git LFS pointer"
+    missing = tmp_path / "missing.gguf"
+    cases[missing] = "not found"
+    cases[tmp_path] = "Not a file"
+    for path, reason in cases.items():
+        with pytest.raises(ModelError, match=reason):
+            models.inspect_gguf(path)
+
+
+def test_a_good_small_gguf_reports_its_metadata(tmp_path):
+    info = models.inspect_gguf(model_files.tiny_gguf(tmp_path / "tiny.gguf"))
+    assert (info.name, info.architecture, info.context_length, info.tensors) == (
+        "Tiny test model", "llama", 256, 2)
+    assert info.quantization == "F32" and info.size_bytes == (tmp_path / "tiny.gguf").stat().st_size
+
+
+def test_a_file_that_crashes_llama_cpp_only_kills_the_child(tmp_path):
+    bomb = model_files.layer_bomb(tmp_path / "layers.gguf")
+    direct = subprocess.run(  # loaded in-process, llama.cpp really does abort on it
+        [sys.executable, "-c", "import llama_cpp, sys; "
+         "llama_cpp.Llama(model_path=sys.argv[1], n_ctx=64, verbose=False)", str(bomb)],
+        capture_output=True, env={**os.environ, "GGML_NO_BACKTRACE": "1"}, timeout=120)
+    assert direct.returncode == (-signal.SIGABRT if os.name == "posix" else direct.returncode)
+    assert direct.returncode != 0
+    with pytest.raises(ModelError) as caught:
+        models.precheck(bomb)  # what the Engine calls before loading in-process
+    message = str(caught.value)
+    # the gguf checks passed (the message comes from the child), the child died, we did not
+    assert "llama.cpp crashed while opening layers.gguf" in message
+    assert "GGML_ASSERT" in message and "\n" not in message
+    assert not safe_load.is_verified(bomb)
+
+
+def test_a_file_llama_cpp_rejects_cleanly_is_reported_with_its_log_reason(tmp_path):
+    path = model_files.patch_uint32(tmp_path / "heads.gguf", "llama.attention.head_count", 0)
+    with pytest.raises(ModelError, match="llama.cpp could not load heads.gguf: .*wrong shape"):
+        safe_load.trial_load(path)
+
+
+def test_verified_once_then_precheck_is_instant_until_the_file_changes(tmp_path, monkeypatch):
+    copy = paths.models_dir() / "copy.gguf"
+    shutil.copyfile(models.bundled_model_path(), copy)
+    assert not safe_load.is_verified(copy)
+    models.precheck(copy)  # first time: gguf parse + test load in a child
+    assert safe_load.is_verified(copy)
+    info = models.model_info(copy)  # the metadata came with it, read by the gguf package
+    assert (info.architecture, info.quantization, info.context_length, info.tensors) == (
+        "llama", "Q4_1", 8192, 272)
+
+    spawned = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: spawned.append(a) or real_run(*a, **k))
+    start = time.perf_counter()
+    models.precheck(copy)
+    assert time.perf_counter() - start < 0.05 and not spawned
+
+    with open(copy, "r+b") as handle:  # damaged later, e.g. by a disk problem
+        handle.truncate(1_000_000)
+    assert not safe_load.is_verified(copy)
+    with pytest.raises(ModelError, match="copy.gguf"):
+        models.precheck(copy)
+
+
+def test_shipped_model_precheck_is_cheap_and_needs_no_child(monkeypatch):
+    monkeypatch.setattr(safe_load, "trial_load", lambda *a, **k: pytest.fail("no child needed"))
+    start = time.perf_counter()
+    models.precheck(models.bundled_model_path())
+    assert time.perf_counter() - start < 0.05
+
+
+def test_a_child_that_hangs_is_given_up_on(tmp_path, monkeypatch):
+    tiny = model_files.tiny_gguf(tmp_path / "tiny.gguf")
+    monkeypatch.setattr(safe_load, "child_command",
+                        lambda path: [sys.executable, "-c", "import time; time.sleep(30)"])
+    with pytest.raises(ModelError, match="took more than 1 s to open tiny.gguf"):
+        safe_load.trial_load(tiny, timeout=1)
+
+
+def test_import_and_delete(tmp_path):
+    source = tmp_path / "mine.gguf"
+    shutil.copyfile(models.bundled_model_path(), source)
+    installed = models.import_model(source)
+    assert installed == paths.models_dir().resolve() / "mine.gguf"
+    assert safe_load.is_verified(installed) and installed in models.installed_models()
+    assert models.import_model(source) == installed  # the same file twice: one copy
+    assert not list((paths.models_dir() / ".partial").iterdir())
+    with pytest.raises(ModelError, match="ships with the app"):
+        models.delete_model(models.bundled_model_path())
+    models.delete_model(installed)
+    assert not installed.exists() and not safe_load.is_verified(installed)
+
+
+def test_resolve_model_prefers_the_chosen_file(tmp_path):
+    chosen = model_files.tiny_gguf(tmp_path / "chosen.gguf")
+    assert models.resolve_model(str(chosen)) == chosen
+    assert models.resolve_model(str(tmp_path / "gone.gguf")) == models.bundled_model_path()
+    assert models.resolve_model(None) == models.bundled_model_path()

@@ -1,0 +1,285 @@
+"""The build's pure-Python decisions: what is bundled, which llama.cpp, which model.
+
+These run without PyInstaller; CI builds the real bundle separately
+(``packaging/ci_build.sh``) and runs its self-test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+
+
+def _load(name: str, filename: str):
+    if str(PACKAGING) not in sys.path:
+        sys.path.insert(0, str(PACKAGING))  # build.py imports bundle_rules by name
+    spec = importlib.util.spec_from_file_location(name, PACKAGING / filename)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+# "build" would shadow PyPA's build package, so the script gets a name of its own
+build = _load("companion_build_script", "build.py")
+rules = sys.modules["bundle_rules"]
+
+NATIVE_INFO = ("CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 "
+               "| AVX512 = 1 | AVX512_VBMI = 1 | AVX512_VNNI = 1 | LLAMAFILE = 1 | OPENMP = 1 "
+               "| REPACK = 1 |")
+PORTABLE_INFO = ("CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 "
+                 "| LLAMAFILE = 1 | OPENMP = 1 | REPACK = 1 |")
+
+
+# ----- what goes in -------------------------------------------------------------------------
+@pytest.mark.parametrize("dest", [
+    "PySide6/Qt/translations/qtbase_de.qm",
+    "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
+    "PySide6/Qt/plugins/imageformats/libqpdf.so",
+    "PySide6/Qt/plugins/tls/libqopensslbackend.so",
+    "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+    "PySide6/Qt/lib/libQt6Quick.so.6",
+    "PySide6/Qt/lib/libQt6Qml.so.6",
+    "libQt6WebEngineCore.so.6",
+    "PySide6\\Qt6Pdf.dll",
+    "PySide6/Qt/lib/QtQml.framework/QtQml",
+    "llama_cpp/lib/libmtmd.so",
+])
+def test_unused_qt_and_llama_parts_are_left_out(dest):
+    assert rules.is_unwanted(dest)
+
+
+@pytest.mark.parametrize("dest", [
+    "PySide6/Qt/lib/libQt6Widgets.so.6",
+    "PySide6/Qt/lib/libQt6Gui.so.6",
+    "PySide6/Qt/lib/libQt6Svg.so.6",
+    "PySide6/Qt/plugins/platforms/libqxcb.so",
+    "PySide6/Qt/plugins/platforms/libqwayland.so",
+    "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+    "PySide6\\plugins\\platforms\\qwindows.dll",
+    "PySide6/Qt/plugins/imageformats/libqsvg.so",
+    "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
+    "llama_cpp/lib/libllama.so",
+    "companion/curriculum/days/day04.toml",
+])
+def test_what_the_app_uses_stays(dest):
+    assert not rules.is_unwanted(dest)
+
+
+def test_each_llama_library_is_shipped_once(tmp_path: Path):
+    for name in ["libllama.so", "libllama.so.0", "libllama.so.0.5.0", "libggml.so",
+                 "libggml.so.0", "libggml.so.0.25.3", "libmtmd.so", "libmtmd.so.0", "README"]:
+        (tmp_path / name).write_bytes(b"x")
+    kept = [p.name for p in rules.llama_libraries(tmp_path)]
+    assert kept == ["libggml.so", "libggml.so.0", "libllama.so", "libllama.so.0"]
+
+
+def test_the_installed_llama_libraries_are_found_and_complete():
+    lib_dir = build.installed_llama_lib_dir()
+    names = {p.name for p in rules.llama_libraries(lib_dir)}
+    expected = {"win32": {"llama.dll", "ggml.dll"}, "darwin": {"libllama.dylib"}}
+    assert expected.get(sys.platform, {"libllama.so", "libggml.so", "libggml-base.so.0",
+                                       "libggml-cpu.so.0"}) <= names
+
+
+def test_pruning_keeps_what_roots_reach_and_drops_orphans():
+    entries = [
+        ("PySide6/QtWidgets.abi3.so", "/src/QtWidgets.so", "EXTENSION"),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", "/src/libQt6Widgets.so.6", "BINARY"),
+        ("libglib-2.0.so.0", "/src/libglib.so", "BINARY"),
+        ("libcairo.so.2", "/src/libcairo.so.2", "BINARY"),  # only the dropped GTK theme used it
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
+        ("libxcb-cursor.so.0", "/src/libxcb-cursor.so.0", "BINARY"),
+        ("libQt6Widgets.so.6", "PySide6/Qt/lib/libQt6Widgets.so.6", "SYMLINK"),
+        ("llama_cpp/lib/libllama.so", "/src/libllama.so", "BINARY"),
+        ("libgomp.so.1", "/src/libgomp.so.1", "BINARY"),
+    ]
+    graph = {"/src/QtWidgets.so": ["libQt6Widgets.so.6"],
+             "/src/libQt6Widgets.so.6": ["libglib-2.0.so.0"],
+             "/src/libqxcb.so": ["libxcb-cursor.so.0"],
+             "/src/libllama.so": ["libgomp.so.1"]}
+    kept, dropped = rules.prune_unreachable(entries, lambda src: graph.get(src, []))
+    assert dropped == ["libcairo.so.2"]
+    assert len(kept) == len(entries) - 1
+
+
+# ----- which llama.cpp ----------------------------------------------------------------------
+def test_a_native_build_is_called_native_and_names_the_extra_instructions():
+    verdict = rules.classify(NATIVE_INFO, "x86_64")
+    assert not verdict.portable
+    assert verdict.beyond_baseline == ("AVX512", "AVX512_VBMI", "AVX512_VNNI")
+    assert "Illegal instruction" in verdict.describe()
+
+
+def test_a_ggml_native_off_build_is_portable():
+    verdict = rules.classify(PORTABLE_INFO, "x86_64")
+    assert verdict.portable
+    assert "x86-64-v3" in verdict.describe()
+
+
+def test_arm_builds_are_not_judged_by_x86_instruction_sets():
+    assert rules.classify("CPU : NEON = 1 | ARM_FMA = 1 | DOTPROD = 1 |", "arm64").portable
+
+
+def test_portable_cmake_args_turn_native_off_and_name_the_baseline():
+    args = build.portable_cmake_args("-DGGML_BLAS=OFF")
+    assert "-DGGML_NATIVE=OFF" in args.split()
+    assert "-DGGML_AVX512=ON" not in args
+    assert args.endswith("-DGGML_BLAS=OFF")
+    if sys.platform == "win32":
+        assert "-DGGML_OPENMP=OFF" in args
+
+
+def test_a_different_flag_set_is_a_different_cached_build():
+    assert build.cache_key("0.3.36", "-DGGML_NATIVE=OFF") != build.cache_key(
+        "0.3.36", "-DGGML_NATIVE=OFF -DGGML_AVX2=OFF")
+    assert build.cache_key("0.3.36", "a") == build.cache_key("0.3.36", "a")
+
+
+def test_the_installed_libraries_report_what_they_were_compiled_with():
+    info = build.llama_system_info(build.installed_llama_lib_dir())
+    assert "CPU :" in info or "CPU:" in info
+
+
+# ----- which model --------------------------------------------------------------------------
+@pytest.fixture
+def gguf(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.gguf"
+    path.write_bytes(b"GGUF" + b"\x00" * 16)
+    return path
+
+
+def test_no_model_argument_means_the_default_model():
+    assert rules.parse_model_spec(None) is None
+    assert rules.parse_model_spec("default") is None
+    assert build.choose_model(None).name.endswith(".gguf")
+
+
+def test_a_local_gguf_is_bundled_as_is(gguf: Path):
+    choice = rules.parse_model_spec(str(gguf))
+    assert choice.local == gguf.resolve() and not choice.needs_download
+    assert build.choose_model(str(gguf)) == gguf.resolve()
+
+
+def test_hf_specs_are_split_into_repo_file_and_revision():
+    choice = rules.parse_model_spec("hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/"
+                                    "qwen2.5-0.5b-instruct-q4_k_m.gguf@a1b2c3")
+    assert (choice.repo_id, choice.filename, choice.revision) == (
+        "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q4_k_m.gguf", "a1b2c3")
+    assert choice.needs_download
+    nested = rules.parse_model_spec("hf:org/repo/sub/dir/m.gguf")
+    assert nested.filename == "sub/dir/m.gguf" and nested.revision is None
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("hf:onlyrepo/file.gguf", "hf:OWNER/REPO/FILE.gguf"),
+    ("hf:org/repo/model.bin", "must be a .gguf"),
+    ("hf:org/repo/model.gguf@", "nothing after '@'"),
+    ("hf:bad repo/x/model.gguf", "not a Hugging Face repo id"),
+    ("/no/such/model.gguf", "no such file"),
+    ("no-such-catalog-id", "not a catalog id"),
+])
+def test_bad_model_specs_say_how_to_write_them(spec, message):
+    with pytest.raises(rules.ModelSpecError, match=message):
+        rules.parse_model_spec(spec, {})
+
+
+def test_a_file_that_is_not_gguf_is_refused(tmp_path: Path):
+    fake = tmp_path / "page.gguf"
+    fake.write_text("<html>not a model</html>")
+    with pytest.raises(rules.ModelSpecError, match="wrong magic"):
+        rules.parse_model_spec(str(fake))
+
+
+def test_catalog_ids_resolve_through_the_model_catalog(tmp_path: Path):
+    catalog_file = tmp_path / "catalog.toml"
+    catalog_file.write_text(
+        '[[models]]\nid = "qwen2.5-0.5b-instruct"\nrepo = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"\n'
+        'file = "qwen2.5-0.5b-instruct-q4_k_m.gguf"\nrevision = "main"\n', encoding="utf-8")
+    catalog = rules.load_catalog(catalog_file)
+    choice = rules.parse_model_spec("qwen2.5-0.5b-instruct", catalog)
+    assert choice.catalog_id == "qwen2.5-0.5b-instruct"
+    assert choice.repo_id == "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
+    assert choice.filename == "qwen2.5-0.5b-instruct-q4_k_m.gguf"
+    with pytest.raises(rules.ModelSpecError, match="known ids: qwen2.5-0.5b-instruct"):
+        rules.parse_model_spec("llama-9000", catalog)
+
+
+def test_downloading_a_model_offline_fails_with_one_clear_line(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", "/nonexistent-hf-home")
+    with pytest.raises(build.BuildError, match="cannot download .*offline"):
+        build.choose_model("hf:example/never-downloaded-GGUF/model.gguf")
+
+
+# ----- the command line ---------------------------------------------------------------------
+def test_build_options_parse():
+    args = build.parse_args(["--llama", "installed", "--model", "x.gguf", "--self-test"])
+    assert (args.llama, args.model, args.self_test) == ("installed", "x.gguf", True)
+    assert build.parse_args([]).llama == "portable"
+    with pytest.raises(SystemExit):
+        build.parse_args(["--llama", "fastest"])
+
+
+def test_build_refuses_contradictory_options_before_building(tmp_path: Path, capsys):
+    summary = tmp_path / "summary.json"
+    code = build.main(["--llama", "installed", "--cmake-args", "-DGGML_AVX2=OFF",
+                       "--summary", str(summary)])
+    assert code == 1
+    assert "--cmake-args only applies to --llama portable" in capsys.readouterr().err
+    assert json.loads(summary.read_text())["ok"] is False
+
+
+def test_build_refuses_a_bad_model_before_running_pyinstaller(tmp_path: Path, capsys):
+    code = build.main(["--llama", "installed", "--model", str(tmp_path / "missing.gguf"),
+                       "--summary", str(tmp_path / "s.json")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "no such file" in err and "Traceback" not in err
+
+
+# ----- the frozen entry point ---------------------------------------------------------------
+def test_windowed_app_without_stdout_still_loads_the_model():
+    """The pitfall: llama.cpp's quiet mode calls sys.stdout.fileno(); None has no fileno."""
+    from companion.tutor.models import bundled_model_path
+
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(PACKAGING)!r})\n"
+        "sys.stdout = None; sys.stderr = None\n"
+        "import entry\n"
+        "if sys.argv[1] == 'with-fix': entry.ensure_streams()\n"
+        "from companion.tutor.engine import Engine\n"
+        "try:\n"
+        f"    Engine({str(bundled_model_path())!r}, n_ctx=256).close()\n"
+        "except Exception as exc:\n"
+        "    sys.__stdout__.write('failed: ' + type(exc).__name__)\n"
+        "    raise SystemExit(3)\n"
+        "sys.__stdout__.write('loaded')\n"
+    )
+    fixed = subprocess.run([sys.executable, "-c", code, "with-fix"], capture_output=True,
+                           text=True, timeout=120)
+    assert fixed.returncode == 0 and fixed.stdout == "loaded", fixed.stderr
+    broken = subprocess.run([sys.executable, "-c", code, "without"], capture_output=True,
+                            text=True, timeout=120)
+    assert broken.returncode == 3, "the pitfall no longer exists: ensure_streams may be moot"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
+def test_ci_script_refuses_to_run_without_pyinstaller(tmp_path: Path):
+    fake_python = tmp_path / "python"
+    fake_python.write_text("#!/bin/sh\nexit 1\n")
+    fake_python.chmod(0o755)
+    out = subprocess.run(["bash", str(PACKAGING / "ci_build.sh")], capture_output=True,
+                         text=True, env=dict(os.environ, PYTHON=str(fake_python)))
+    assert out.returncode == 1
+    assert "PyInstaller is missing" in out.stderr
