@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -100,6 +100,7 @@ class ExplainView(QDialog):
         if self.job is not None:
             self.inference.cancel(self.job)
 
+    @Slot(int, str)
     def _on_text(self, job_id: int, text: str) -> None:
         if job_id == self.job:
             cursor = QTextCursor(self.explanation.document())
@@ -111,6 +112,7 @@ class ExplainView(QDialog):
         self.explain_btn.setEnabled(True)
         self.stop_btn.setEnabled(False)
 
+    @Slot(int, object)
     def _on_finished(self, job_id: int, result: object) -> None:
         if job_id != self.job or not isinstance(result, Explanation):
             return
@@ -121,6 +123,7 @@ class ExplainView(QDialog):
             self.highlighted.setHtml(render.highlight(result.code, self.language.currentText(),
                                                       theme.is_dark(self)))
 
+    @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
         if job_id == self.job:
             self._done()

@@ -120,11 +120,13 @@ class Inference(QObject):
         return bool(self._cancels)
 
     # ----- worker -> GUI -----------------------------------------------------------------
+    @Slot(int, str)
     def _buffer(self, job_id: int, text: str) -> None:
         self._pending.setdefault(job_id, []).append(text)
         if not self._flush.isActive():
             self._flush.start()
 
+    @Slot()
     def flush(self) -> None:
         pending, self._pending = self._pending, {}
         for job_id, pieces in pending.items():
@@ -132,20 +134,24 @@ class Inference(QObject):
         if not self._pending:
             self._flush.stop()
 
+    @Slot(int, object)
     def _finish(self, job_id: int, result: object) -> None:
         self.flush()
         self._cancels.pop(job_id, None)
         self.finished.emit(job_id, result)
 
+    @Slot(int, str)
     def _fail(self, job_id: int, message: str) -> None:
         self.flush()
         self._cancels.pop(job_id, None)
         self.failed.emit(job_id, message)
 
+    @Slot(str, str)
     def _loaded(self, name: str, path: str) -> None:
         self.model_name, self.model_path, self.ready = name, path, True
         self.modelReady.emit(name, path)
 
+    @Slot(str)
     def _load_failed(self, message: str) -> None:
         self.ready = False
         self.modelFailed.emit(message)

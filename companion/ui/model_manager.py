@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from companion.storage import settings
 from companion.tutor import catalog, models
+from companion.tutor.catalog import human
 from companion.tutor.download import Progress, download
 from companion.tutor.engine import ModelError
-from companion.tutor.model_commands import human
 from companion.ui.theme import is_dark
 from companion.ui.workers import run_in_background
 
@@ -99,6 +100,7 @@ class ModelManagerDialog(QDialog):
                                "On this computer", "Licence", "Status"], self)
         self.catalog.setAccessibleName("Model catalog")
         self.download_button = QPushButton("Download", self)
+        self.download_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress_label = QLabel(self)
@@ -126,6 +128,7 @@ class ModelManagerDialog(QDialog):
         row.addWidget(self.progress, 1)
         row.addWidget(self.progress_label)
         row.addWidget(self.cancel_button)
+        row.addStretch(0)
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -197,7 +200,8 @@ class ModelManagerDialog(QDialog):
             name.setData(PATH_ROLE, str(path))
             self.installed.setItem(row, 0, name)
             self.installed.setItem(row, 1, _item("reading…"))
-            self.installed.setItem(row, 2, _item(human(path.stat().st_size)))
+            size = path.stat().st_size if path.exists() else None
+            self.installed.setItem(row, 2, _item(human(size)))
             for column in (3, 4, 5):
                 self.installed.setItem(row, column, _item(""))
             if path == selected:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -136,6 +136,7 @@ class TutorPanel(QDockWidget):
         self.window_.tutor_status.setText("Tutor: loading…")
         self.inference.load(path)
 
+    @Slot(str, str)
     def _model_ready(self, name: str, path: str) -> None:
         self.status.setText("")
         self.window_.tutor_status.setText(f"Tutor: {name}")
@@ -144,6 +145,7 @@ class TutorPanel(QDockWidget):
             question, self._pending_question = self._pending_question, ""
             self.ask(question)
 
+    @Slot(str)
     def _model_failed(self, message: str) -> None:
         self.status.setText(f"The tutor is unavailable: {message}")
         self.window_.tutor_status.setText("Tutor: unavailable")
@@ -191,6 +193,7 @@ class TutorPanel(QDockWidget):
             self.inference.cancel(self.job)
             self.status.setText("Stopping…")
 
+    @Slot(int, str)
     def _on_text(self, job_id: int, text: str) -> None:
         if job_id == self.job:
             self._append(text)
@@ -202,6 +205,7 @@ class TutorPanel(QDockWidget):
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    @Slot(int, object)
     def _on_finished(self, job_id: int, answer: object) -> None:
         if job_id != self.job or not isinstance(answer, Answer):
             return
@@ -218,6 +222,7 @@ class TutorPanel(QDockWidget):
         self.status.setText("Stopped." if answer.stopped else "")
         self.refresh_chats()
 
+    @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
         if job_id != self.job:
             return

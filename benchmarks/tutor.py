@@ -1,0 +1,167 @@
+"""Tutor benchmark: the app's pipeline against a bare llama-cpp-python loop.
+
+Same model, same threads, same prompt tokens, same sampling and seed, fresh KV
+cache for each run. Prints one JSON object. Targets (default model, 2 cores):
+decode and prompt ratios >= 0.95, first grounded TTFT <= 1.0 s, follow-up TTFT
+<= 0.3 s, longest GUI stall while streaming <= 30 ms.
+
+    python benchmarks/tutor.py [--runs 3] [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("COMPANION_HOME", tempfile.mkdtemp(prefix="companion-bench-"))
+
+from companion.study import Study  # noqa: E402
+from companion.tutor.conversation import Conversation  # noqa: E402
+from companion.tutor.engine import Engine, Sampling  # noqa: E402
+from companion.tutor.models import resolve_model  # noqa: E402
+
+QUESTION = "What is multi-head attention and why does it use several heads?"
+FOLLOW_UP = "How many heads does each attention layer use?"
+MAX_TOKENS = 128
+SEED = 1234
+
+
+def pipeline_run(model: Path, study: Study) -> dict:
+    engine = Engine(model, sampling=Sampling(seed=SEED))
+    conv = Conversation(max_tokens=MAX_TOKENS)
+    first = conv.answer(engine, conv.prepare(study.db, study.course, QUESTION))
+    stats = engine.last
+    tokens = _first_prompt(engine, study)
+    follow = conv.answer(engine, conv.prepare(study.db, study.course, FOLLOW_UP))
+    engine.close()
+    return {"tokens": tokens, "decode_tps": stats.tokens_per_s,
+            "prompt_tps": stats.prompt_tokens_per_s, "ttft_first": first.stats["ttft_s"],
+            "ttft_follow_up": follow.stats["ttft_s"], "completion": stats.completion_tokens,
+            "prompt_tokens": stats.prompt_tokens,
+            "follow_up_evaluated": follow.stats["evaluated_tokens"],
+            "follow_up_prompt_tokens": follow.stats["prompt_tokens"]}
+
+
+def _first_prompt(engine: Engine, study: Study) -> list[int]:
+    conv = Conversation(max_tokens=MAX_TOKENS)
+    return conv.build(engine, conv.prepare(study.db, study.course, QUESTION)).tokens
+
+
+def bare_run(model: Path, tokens: list[int], threads: int) -> dict:
+    import llama_cpp
+
+    llm = llama_cpp.Llama(model_path=str(model), n_ctx=4096, n_threads=threads,
+                          n_threads_batch=threads, n_batch=512, verbose=False)
+    s = Sampling(seed=SEED)
+    start = time.perf_counter()
+    first = last = 0.0
+    count = 0
+    for chunk in llm.create_completion(prompt=tokens, max_tokens=MAX_TOKENS, stream=True,
+                                       temperature=s.temperature, top_k=s.top_k, top_p=s.top_p,
+                                       min_p=s.min_p, repeat_penalty=s.repeat_penalty,
+                                       seed=s.seed):
+        if not chunk["choices"][0]["text"]:
+            continue
+        now = time.perf_counter()
+        count += 1
+        if not first:
+            first = now
+        last = now
+    ttft = first - start
+    llm.close()
+    return {"decode_tps": (count - 1) / (last - first) if last > first else 0.0,
+            "prompt_tps": len(tokens) / ttft, "completion": count}
+
+
+def gui_stall(model: Path) -> float:
+    """Longest gap between 1 ms timer ticks on the GUI thread while an answer streams."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from companion.app import build_window
+    from companion.storage import settings
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    study = Study.open()
+    settings.put(study.db, settings.TUTOR_MODEL, str(model))
+    window = build_window(study, load_model=False)
+    window.show()
+    loop_done = {"ready": False, "finished": False}
+    window.inference.modelReady.connect(lambda *_: loop_done.__setitem__("ready", True))
+    window.inference.finished.connect(lambda *_: loop_done.__setitem__("finished", True))
+    window.tutor.load_model()
+    while not loop_done["ready"]:
+        app.processEvents()
+        time.sleep(0.005)
+    clock = QElapsedTimer()
+    gaps: list[float] = []
+    last = [0.0]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if last[0]:
+            gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer(interval=1)
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    window.tutor.ask(QUESTION)
+    while not loop_done["finished"]:
+        app.processEvents()
+    timer.stop()
+    window.close()
+    study.close()
+    return max(gaps) if gaps else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--model", help="GGUF to benchmark (default: the tutor's default)")
+    parser.add_argument("--no-gui", action="store_true", help="skip the GUI stall measurement")
+    args = parser.parse_args()
+    model = Path(args.model) if args.model else resolve_model(None)
+    study = Study.open()
+    threads = Engine.__dataclass_fields__["n_threads"].default_factory()
+    pipe, bare = [], []
+    for _ in range(args.runs):  # alternate so drift on a busy machine hits both alike
+        p = pipeline_run(model, study)
+        pipe.append(p)
+        bare.append(bare_run(model, p["tokens"], threads))
+    med = statistics.median
+    result = {
+        "model": model.name, "threads": threads, "runs": args.runs,
+        "prompt_tokens": pipe[0]["prompt_tokens"],
+        "completion_tokens": [p["completion"] for p in pipe],
+        "bare_completion_tokens": [b["completion"] for b in bare],
+        "pipeline_decode_tps": round(med(p["decode_tps"] for p in pipe), 1),
+        "bare_decode_tps": round(med(b["decode_tps"] for b in bare), 1),
+        "pipeline_prompt_tps": round(med(p["prompt_tps"] for p in pipe), 1),
+        "bare_prompt_tps": round(med(b["prompt_tps"] for b in bare), 1),
+        "ttft_first_grounded_s": round(med(p["ttft_first"] for p in pipe), 3),
+        "ttft_follow_up_s": round(med(p["ttft_follow_up"] for p in pipe), 3),
+        "follow_up_evaluated_tokens": pipe[0]["follow_up_evaluated"],
+        "follow_up_prompt_tokens": pipe[0]["follow_up_prompt_tokens"],
+    }
+    result["decode_ratio"] = round(result["pipeline_decode_tps"] / result["bare_decode_tps"], 3)
+    result["prompt_ratio"] = round(result["pipeline_prompt_tps"] / result["bare_prompt_tps"], 3)
+    if not args.no_gui:
+        result["gui_max_stall_ms"] = round(gui_stall(model), 1)
+    study.close()
+    for p in pipe:
+        p.pop("tokens")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
