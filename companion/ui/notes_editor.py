@@ -15,7 +15,7 @@ from companion.ui.markdown_view import MarkdownView
 
 AUTOSAVE_MS = 700
 PREVIEW_MS = 250
-PREVIEW_LIMIT = 200_000  # characters; beyond this the preview shows the start only
+PREVIEW_LIMIT = 50_000  # characters; beyond this the preview shows the start only (fast)
 
 
 class NotesEditor(QWidget):
