@@ -29,7 +29,7 @@ from typing import Any
 from companion import __version__
 
 MIN_TOKENS = 8
-MAX_TOKENS = 32
+MAX_TOKENS = 16
 SAMPLE_NOTE = "Self-test note: attention weighs every token against every other token."
 QUESTION = "In two sentences, what is a token in a large language model?"
 
@@ -154,10 +154,16 @@ def distinct_colours(pixels: list[int]) -> int:
 def check_window(study, screenshot: Path, started: float, report: Report) -> str:
     """Build the real main window, show it, wait for it to be painted, grab it."""
     _ensure_qt_platform()
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from companion.app import build_window
 
+    def qt_message(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:  # the offscreen platform's harmless notice
+            sys.stderr.write(f"Qt: {message}\n")
+
+    qInstallMessageHandler(qt_message)  # for the rest of this one-shot process
     app = QApplication.instance() or QApplication([sys.argv[0]])
     # the model check loads the model itself: one Llama per process
     window = build_window(study, load_model=False)

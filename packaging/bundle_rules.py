@@ -10,7 +10,6 @@ pip and PyInstaller.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -56,9 +55,10 @@ EXCLUDED_MODULES = [
     "llama_cpp.server", "llama_cpp.llava_cpp",
     # optional imports of llama-cpp-python and huggingface_hub that the app never reaches:
     # openai (create_chat_completion_openai_v1), requests (remote JSON-schema $refs),
-    # fsspec (HfFileSystem), pydantic (webhooks), yaml (model cards), hf_xet (its package
-    # metadata is not bundled, so huggingface_hub would not use it anyway: plain HTTPS)
-    "openai", "requests", "fsspec", "pydantic", "pydantic_core", "yaml", "hf_xet", "jiter",
+    # fsspec (HfFileSystem), pydantic (webhooks), hf_xet (its package metadata is not
+    # bundled, so huggingface_hub would not use it anyway: plain HTTPS). Not yaml:
+    # huggingface_hub.utils imports it at start-up.
+    "openai", "requests", "fsspec", "pydantic", "pydantic_core", "hf_xet", "jiter",
 ]
 
 
@@ -69,8 +69,8 @@ def is_unwanted(dest: str) -> bool:
     if "translations" in parts and any(p in ("Qt", "Qt6", "PySide6") for p in parts):
         return True  # the UI is English-only; Qt's translations are 14 MB
     if "plugins" in parts:
-        folder = parts[parts.index("plugins") + 1] if parts.index("plugins") + 1 < len(parts) else ""
-        if folder in QT_PLUGIN_DIRS_DROPPED:
+        below = parts[parts.index("plugins") + 1:]
+        if below and below[0] in QT_PLUGIN_DIRS_DROPPED:
             return True
         stem = path.name.split(".")[0]
         if stem in QT_PLUGINS_DROPPED:
@@ -116,24 +116,46 @@ def prune_unreachable(entries: list[tuple], imports_of) -> tuple[list[tuple], li
     return kept, dropped
 
 
+LLAMA_LIB_DEST = "llama_cpp/lib"
+PYTHON_LOADED = {"libllama", "libggml"}  # llama_cpp opens these two by name (ctypes)
+
+
 def llama_libraries(lib_dir: Path) -> list[Path]:
     """The llama.cpp shared libraries to ship, one copy each.
 
-    The wheel stores each library three times (``libx.so``, ``libx.so.0``,
-    ``libx.so.0.25.3``) because wheels cannot hold symlinks. Python loads the
-    unversioned name and the libraries find each other by soname
-    (``libggml.so.0``), so the fully versioned copy is dead weight.
+    The Linux wheel stores each library three times (``libx.so``, ``libx.so.0``,
+    ``libx.so.0.25.3``) because wheels cannot hold symlinks. Python opens
+    ``libllama.so`` and ``libggml.so``; the libraries find each other by soname
+    (``libggml.so.0``), and only the multimodal ``libmtmd`` (left out) needs
+    ``libllama.so.0``. Everything else is the same bytes again.
     """
     keep = []
     for path in sorted(lib_dir.iterdir()):
         name = path.name
-        if not path.is_file() or name.startswith("libmtmd") or name.startswith("mtmd"):
+        stem = name.split(".")[0]
+        if not path.is_file() or stem in ("libmtmd", "mtmd"):
             continue
-        if re.search(r"\.so\.\d+\.\d+", name):  # libggml.so.0.25.3: same bytes as libggml.so.0
+        if re.search(r"\.so\.\d+\.\d+", name):  # libggml.so.0.25.3
             continue
-        if name.endswith((".so", ".dll", ".dylib")) or re.search(r"\.so\.\d+$", name):
+        if name.endswith(".so"):
+            if stem in PYTHON_LOADED:
+                keep.append(path)
+        elif re.search(r"\.so\.\d+$", name):
+            if stem != "libllama":
+                keep.append(path)
+        elif name.endswith((".dll", ".dylib")):
             keep.append(path)
     return keep
+
+
+def drop_top_level_copies(entries: list[tuple], folder: str = LLAMA_LIB_DEST) -> list[tuple]:
+    """PyInstaller also copies llama.cpp's libraries to the top of the bundle as
+    dependencies of ``libllama``; the ones in ``llama_cpp/lib`` find each other
+    there ($ORIGIN / the DLL directory llama_cpp adds), so the copies are waste."""
+    inside = {e[0].replace("\\", "/").rsplit("/", 1)[-1].lower() for e in entries
+              if e[0].replace("\\", "/").startswith(folder + "/")}
+    return [e for e in entries
+            if "/" in e[0].replace("\\", "/") or e[0].lower() not in inside]
 
 
 # ----- which llama.cpp build is bundled -----------------------------------------------------
@@ -205,13 +227,15 @@ class ModelSpecError(ValueError):
 _REPO = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
-def parse_model_spec(spec: str | None, catalog: dict[str, dict] | None = None) -> ModelChoice | None:
+def parse_model_spec(spec: str | None,
+                     catalog: dict[str, dict] | None = None) -> ModelChoice | None:
     """Turn ``--model`` into a choice. ``None`` means the default bundled model.
 
     Accepted forms:
       * a path to a local ``.gguf`` file;
       * ``hf:OWNER/REPO/FILE.gguf`` or ``hf:OWNER/REPO/FILE.gguf@REVISION``;
-      * a catalog id (``models/catalog.toml``), e.g. ``qwen2.5-0.5b-instruct``.
+      * a catalog id (``models/catalog.toml``), e.g. ``qwen2.5-0.5b-instruct``;
+        ``catalog`` maps ids to ``{"repo", "file", "revision"}``.
     """
     if spec is None or spec.strip() in ("", "default"):
         return None
@@ -241,37 +265,15 @@ def parse_model_spec(spec: str | None, catalog: dict[str, dict] | None = None) -
         return ModelChoice(local=path.resolve())
     catalog = catalog or {}
     if spec not in catalog:
-        known = ", ".join(sorted(catalog)) or "none (models/catalog.toml not found)"
+        known = ", ".join(sorted(catalog)) or "none: models/catalog.toml not found"
         raise ModelSpecError(f"--model {spec}: not a file, not hf:..., and not a catalog id "
                              f"(known ids: {known})")
     entry = catalog[spec]
-    repo = entry.get("repo") or entry.get("repo_id") or entry.get("hf_repo") or ""
-    filename = entry.get("file") or entry.get("filename") or ""
+    repo, filename = entry.get("repo", ""), entry.get("file", "")
     if not repo or not filename:
         raise ModelSpecError(f"--model {spec}: the catalog entry has no repo/file")
     return ModelChoice(repo_id=repo, filename=filename,
                        revision=entry.get("revision") or None, catalog_id=spec)
-
-
-def load_catalog(path: Path) -> dict[str, dict]:
-    """Catalog entries by id, from the model manager's TOML or JSON catalog (if present)."""
-    if not path.is_file():
-        return {}
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        import json
-
-        data = json.loads(text)
-    else:
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover
-            import tomli as tomllib
-        data = tomllib.loads(text)
-    entries = data.get("models", data) if isinstance(data, dict) else data
-    if isinstance(entries, dict):
-        entries = [dict(v, id=v.get("id", k)) for k, v in entries.items() if isinstance(v, dict)]
-    return {e["id"]: e for e in entries if isinstance(e, dict) and "id" in e}
 
 
 # ----- measuring ----------------------------------------------------------------------------

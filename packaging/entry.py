@@ -1,10 +1,11 @@
 """Entry point of the frozen app (PyInstaller runs this instead of ``python -m companion``).
 
 It exists for one reason the normal entry point does not have to care about: a
-windowed build (Windows ``console=False``, a macOS ``.app``) starts with
-``sys.stdout`` and ``sys.stderr`` set to ``None``. The first ``print`` — or
-llama-cpp-python's ``suppress_stdout_stderr``, which calls
-``sys.stdout.fileno()`` — would then crash the app before a window appears.
+windowed build (Windows ``console=False``, a macOS ``.app`` started from Finder)
+starts with ``sys.stdout`` and ``sys.stderr`` set to ``None`` and, on Windows,
+without file descriptors 1 and 2. The first ``print`` would raise, and
+llama-cpp-python's ``suppress_stdout_stderr`` (``os.dup(1)``) would make every
+model load fail.
 """
 
 from __future__ import annotations
@@ -32,12 +33,31 @@ def _attach_parent_console() -> bool:
         return False
 
 
+def _reopen_standard_fds() -> None:
+    """Make file descriptors 1 and 2 exist, pointing at the null device if need be.
+
+    A Windows GUI-subsystem process has no fds 0-2 at all. Replacing
+    ``sys.stdout`` is not enough there: llama-cpp-python's quiet mode does
+    ``os.dup(1)`` / ``os.dup2(..., 1)`` around every model load, which fails
+    with EBADF on a missing descriptor, and the model would never load.
+    """
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
 def ensure_streams() -> None:
-    """Give ``print()`` and llama.cpp's fd juggling a real file to write to."""
+    """Give ``print()`` and llama.cpp's fd juggling somewhere real to write."""
     missing = sys.stdout is None or sys.stderr is None
     wants_console = len(sys.argv) > 1 and sys.argv[1] not in ("gui",)
     if missing and wants_console and sys.platform == "win32":
         _attach_parent_console()
+    _reopen_standard_fds()
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115

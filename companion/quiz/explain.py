@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from companion.curriculum import Question, Section
 
-MAX_TOKENS = 260
+MAX_TOKENS = 200
 SECTION_BUDGET = 1200  # tokens of lesson text; keeps the prompt far inside n_ctx
 
 SYSTEM = ("You are a patient tutor for a course on large language models. The answer key "
@@ -71,25 +71,40 @@ def messages(question: Question, chosen: int, section: Section,
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
+def repeats_itself(text: str) -> bool:
+    """True once the latest full sentence is one already said (small models loop)."""
+    sentences = [" ".join(x.split()).lower() for x in re.split(r"(?<=[.!?])\s+", text)]
+    done = [x for x in sentences[:-1] if len(x.split()) >= 5]
+    return len(done) >= 2 and done[-1] in done[:-1]
+
+
 def explain(engine, question: Question, chosen: int, section: Section,
             cancel: threading.Event | None = None,
-            emit: Callable[[str], None] = lambda _text: None) -> Explanation:
+            emit: Callable[[str], None] = lambda _text: None,
+            max_tokens: int = MAX_TOKENS) -> Explanation:
     """Stream an explanation that begins with the key's answer; runs on the engine's thread."""
     tokens, stop = engine.chat_tokens(messages(question, chosen, section, engine.count))
     lead = answer_line(question) + " "
     tokens = tokens + engine.tokenize(lead)
     emit(lead)
-    pieces = [lead]
-    for piece in engine.stream_tokens(tokens, stop, MAX_TOKENS, cancel):
-        pieces.append(piece)
-        emit(piece)
-    return Explanation("".join(pieces).strip(), engine.last.stopped)
+    text = lead
+    stream = engine.stream_tokens(tokens, stop, max_tokens, cancel)
+    try:
+        for piece in stream:
+            text += piece
+            emit(piece)
+            if repeats_itself(text):
+                break  # stop a loop instead of streaming the same sentence again
+    finally:
+        stream.close()
+    return Explanation(text.strip(), engine.last.stopped)
 
 
-def explain_job(question: Question, chosen: int, section: Section):
+def explain_job(question: Question, chosen: int, section: Section,
+                max_tokens: int = MAX_TOKENS):
     """The same, as a job for the GUI's inference worker."""
 
     def job(engine, cancel: threading.Event, emit: Callable[[str], None]) -> Explanation:
-        return explain(engine, question, chosen, section, cancel, emit)
+        return explain(engine, question, chosen, section, cancel, emit, max_tokens)
 
     return job

@@ -4,7 +4,8 @@ Each candidate is written from one short lesson passage (a paragraph, code and
 Markdown removed), so the validator can test the answer against exactly the
 text the model saw. Output is constrained by a grammar built from ``SCHEMA``;
 the grammar guarantees the shape only, never the sense, which is what
-``validation`` is for.
+``validation`` is for. String lengths are left to the validator: length limits
+in a llama.cpp grammar make sampling markedly slower.
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ MIN_WORDS, MAX_WORDS = 30, 120
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "question": {"type": "string", "minLength": 10, "maxLength": 200},
-        "options": {"type": "array", "minItems": 4, "maxItems": 4,
-                    "items": {"type": "string", "minLength": 1, "maxLength": 120}},
+        "question": {"type": "string"},
+        "options": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "string"}},
         "answer": {"type": "integer", "enum": [0, 1, 2, 3]},
     },
     "required": ["question", "options", "answer"],

@@ -58,12 +58,14 @@ class Candidate:
 class Accepted:
     question: Question
     passage: Passage
+    raw: str = ""  # the model output it was made from
 
 
 @dataclass(frozen=True)
 class Rejection:
     reason: str
     raw: str
+    passage: Passage | None = None
 
 
 @dataclass
@@ -191,8 +193,8 @@ def check_all(candidates: Iterable[Candidate], existing: Iterable[str]) -> Check
         try:
             question = check(candidate.raw, candidate.passage, seen)
         except Rejected as why:
-            result.rejected.append(Rejection(str(why), candidate.raw))
+            result.rejected.append(Rejection(str(why), candidate.raw, candidate.passage))
         else:
-            result.accepted.append(Accepted(question, candidate.passage))
+            result.accepted.append(Accepted(question, candidate.passage, candidate.raw))
             seen.append(question.question)
     return result

@@ -51,11 +51,12 @@ def list_chats(db: sqlite_utils.Database, query: str = "") -> list[Chat]:
         like = f"%{query.strip()}%"
         rows = db.execute(
             "SELECT id, title, day, created, updated FROM chats WHERE title LIKE ? OR id IN "
-            "(SELECT chat_id FROM chat_messages WHERE content LIKE ?) ORDER BY updated DESC",
+            "(SELECT chat_id FROM chat_messages WHERE content LIKE ?) "
+            "ORDER BY updated DESC, id DESC",
             [like, like])
     else:
         rows = db.execute("SELECT id, title, day, created, updated FROM chats "
-                          "ORDER BY updated DESC")
+                          "ORDER BY updated DESC, id DESC")
     return [Chat(*r) for r in rows]
 
 

@@ -72,18 +72,20 @@ def to_match(query: str, any_word: bool = False) -> str:
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20,
-           kinds: tuple[str, ...] = ("lesson", "note")) -> list[Hit]:
+           kinds: tuple[str, ...] = ("lesson", "note"), day: int | None = None) -> list[Hit]:
     """Best matches first. All words must match; if none do, any word may."""
     for any_word in (False, True):
         match = to_match(query, any_word)
         if not match:
             return []
         marks = ",".join("?" * len(kinds))
+        only_day = "AND day = ?" if day is not None else ""
         rows = db.execute(
             f"SELECT kind, day, ref, title, snippet(search_index, 1, ?, ?, '…', 14), {_BM25} "
-            f"FROM search_index WHERE search_index MATCH ? AND kind IN ({marks}) "
+            f"FROM search_index WHERE search_index MATCH ? AND kind IN ({marks}) {only_day} "
             f"ORDER BY {_BM25} LIMIT ?",
-            [_MARK_OPEN, _MARK_CLOSE, match, *kinds, limit],
+            [_MARK_OPEN, _MARK_CLOSE, match, *kinds, *([day] if day is not None else []),
+             limit],
         ).fetchall()
         if rows:
             return [_hit(*r) for r in rows]

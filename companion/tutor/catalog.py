@@ -217,3 +217,14 @@ def fit(entry: CatalogEntry, available: int | None) -> str:
     if available >= need:
         return "tight"
     return "too big"
+
+
+def human(n: float | None) -> str:
+    """Sizes the way the hub shows them: decimal kB, MB, GB."""
+    if n is None:
+        return "?"
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(n) < 1000:
+            return f"{n:.0f} {unit}" if unit in ("B", "kB") else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"

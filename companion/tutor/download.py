@@ -89,7 +89,7 @@ def download(entry: CatalogEntry, on_progress: ProgressCallback | None = None,
         raise DownloadError("Offline mode is on (HF_HUB_OFFLINE), so nothing can be "
                             "downloaded; turn it off to fetch models.")
     target = entry.download_path
-    if target.is_file() and safe_load.is_verified(target):
+    if target.is_file() and target.stat().st_size == entry.size and safe_load.is_verified(target):
         return target  # already installed and checked
     url, size, sha256 = _hub_metadata(entry)
     key = str(target)
@@ -185,6 +185,9 @@ def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
         part.unlink(missing_ok=True)
         raise DownloadError(f"{entry.file} downloaded correctly but is not a usable model: "
                             f"{exc}") from None
+    if cancel.is_set():  # pressed during the test load: still honoured, nothing installed
+        part.unlink(missing_ok=True)
+        raise DownloadCancelled("Download cancelled.")
     target = entry.download_path
     os.replace(part, target)
     safe_load.remember(target, info, loaded=True)

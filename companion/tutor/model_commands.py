@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from companion.cli import UserError
 from companion.tutor import catalog, models, safe_load
+from companion.tutor.catalog import human
 from companion.tutor.download import DownloadCancelled, DownloadError, Progress, download
 from companion.tutor.engine import ModelError
 
@@ -183,16 +184,6 @@ class TextBar:
             self.stream.write("\n")
             self.stream.flush()
         self.drawn = False
-
-
-def human(n: float | None) -> str:
-    if n is None:
-        return "?"
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if abs(n) < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit in ("B", "kB") else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
 
 
 # ----- import and use -----------------------------------------------------------------------

@@ -89,8 +89,9 @@ def retrieve(db: sqlite_utils.Database, course: Course, question: str, day: int 
     if not words:
         return []
     hits = fts.search(db, " ".join(words), limit=12)
-    if day is not None:  # "ask about this day": prefer its sections
-        hits = sorted(hits, key=lambda h: -(h.score * (1.6 if h.day == day else 1.0)))
+    if day is not None:  # "ask about this day": its own best sections come first
+        hits = fts.search(db, " ".join(words), limit=limit, day=day) + \
+            [h for h in hits if h.day != day]
     passages: list[Passage] = []
     for hit in hits:
         if hit.kind == "lesson":
@@ -101,7 +102,7 @@ def retrieve(db: sqlite_utils.Database, course: Course, question: str, day: int 
         else:
             body, title = notes.body(db, hit.day), hit.title
         text = _best_window(body, words)
-        if _coverage(words, title + " " + body) < 0.5:
+        if hit.day != day and _coverage(words, title + " " + body) < 0.5:
             continue
         cite = Citation(len(passages) + 1, hit.kind, hit.day, hit.section, title, hit.snippet)
         passages.append(Passage(cite, text))

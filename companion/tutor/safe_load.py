@@ -32,6 +32,7 @@ CHECK_VERSION = 1  # bump when the checks change so old verdicts are redone
 TRIAL_TIMEOUT_S = 300.0
 TRIAL_CONTEXT = 64
 CACHE_NAME = "model-checks.json"
+REFUSED = 5  # child's exit code when llama.cpp refused the file (abort() exits 3 on Windows)
 _lock = threading.Lock()
 
 
@@ -147,10 +148,10 @@ def trial_load(path: Path, timeout: float = TRIAL_TIMEOUT_S) -> dict[str, Any]:
     except OSError as exc:
         raise _error(f"Could not start the model check for {path.name}: {exc}.") from None
     report = _last_json(done.stdout)
-    if done.returncode == 0 and report.get("ok"):
-        return report
+    if done.returncode == 0:
+        return report or {"ok": True}  # a windowed frozen child may have no stdout to report on
     clue = _clue(done.stderr) or report.get("error", "")
-    if report and not report.get("ok", True):
+    if done.returncode == REFUSED:
         raise _error(f"llama.cpp could not load {path.name}: {clue or 'unknown reason'}.")
     how = _describe_exit(done.returncode)
     raise _error(f"llama.cpp crashed while opening {path.name} ({how}{'; ' + clue if clue else ''})"
@@ -173,10 +174,13 @@ def _clue(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for marker in ("GGML_ASSERT", "error loading model:", "error:", "failed"):
         for line in lines:
-            if marker in line:
-                clue = line.split(marker, 1)[1].strip(" :") if marker.endswith(":") else line
-                clue = clue.rsplit(": ", 1)[-1] if marker == "GGML_ASSERT" and ": " in clue else clue
-                return clue[:160]
+            if marker not in line:
+                continue
+            if marker == "GGML_ASSERT":  # "<source path>:1328: GGML_ASSERT(...) failed"
+                return line[line.index(marker):][:160]
+            if marker.endswith(":"):
+                return line.split(marker, 1)[1].strip(" :")[:160]
+            return line[:160]
     return ""
 
 
@@ -186,7 +190,7 @@ def _describe_exit(code: int) -> str:
             return f"signal {signal.Signals(-code).name}"
         except ValueError:
             return f"signal {-code}"
-    if code == 134:
+    if code in (134, 3):  # abort(): 128 + SIGABRT from a shell, 3 on Windows
         return "aborted"
     return f"exit code {code:#x}" if code > 255 else f"exit code {code}"
 
@@ -211,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # reported to the parent, which words it for the learner
         report = {"ok": False, "error": str(exc).splitlines()[0] if str(exc) else repr(exc)}
     print(json.dumps(report), flush=True)
-    return 0 if report["ok"] else 3
+    return 0 if report["ok"] else REFUSED
 
 
 if __name__ == "__main__":

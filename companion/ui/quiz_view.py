@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -94,7 +94,7 @@ def plain_label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabe
 
 def feedback_markdown(question: Question, chosen: int, correct: bool, section_title: str) -> str:
     """What the learner reads after answering: verdict, the key's explanation, the section."""
-    link = f"[Read the lesson: {section_title}](lesson://{question.day}#{question.section})"
+    link = f"[Read the lesson: {section_title}](lesson:{question.day}#{question.section})"
     if correct:
         verdict = "**✔ Correct.**"
     else:
@@ -119,9 +119,26 @@ class FeedbackView(MarkdownView):
         self.setAccessibleName("Feedback")
         self.internalLinkClicked.connect(self._open)
 
+    def show_markdown(self, text: str) -> None:
+        """Show ``text`` at the height it needs (up to a limit), leaving room below."""
+        self.set_markdown(text)
+        self.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        doc = self.document()
+        doc.setTextWidth(max(self.width() - 2 * self.frameWidth(), 200))
+        height = int(doc.size().height()) + 2 * self.frameWidth() + 6
+        self.setFixedHeight(min(max(height, 60), 300))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()  # wrapping changed with the width
+
     def _open(self, url: QUrl) -> None:
-        if url.scheme() == "lesson" and url.host().isdigit():
-            self.sectionRequested.emit(int(url.host()), url.fragment())
+        if url.scheme() == "lesson" and url.path().isdigit():  # lesson:4#self-attention
+            self.sectionRequested.emit(int(url.path()), url.fragment())
 
 
 class QuizView(QDialog):
@@ -142,6 +159,8 @@ class QuizView(QDialog):
         self.explain_job: int | None = None
         self.practice_job: int | None = None
         self.last_result: generation.GenerationResult | None = None
+        self.practice_count = generation.DEFAULT_COUNT
+        self.explain_max_tokens = explain.MAX_TOKENS
         title = study.course.day(day).title
         self.setWindowTitle(f"Day {day} quiz: {title}")
         self.resize(760, 640)
@@ -152,7 +171,7 @@ class QuizView(QDialog):
             inference.failed.connect(self._on_failed)
         if practice:
             self._show_end(intro=True)
-            self.more_practice()
+            QTimer.singleShot(0, self.more_practice)  # once the dialog is on screen
         else:
             self.start_bank()
 
@@ -183,13 +202,12 @@ class QuizView(QDialog):
             QShortcut(QKeySequence(str(i + 1)), self, activated=lambda i=i: self.choose(i))
         self.feedback = FeedbackView(page)
         self.feedback.sectionRequested.connect(self.sectionRequested)
-        self.feedback.setMinimumHeight(110)
-        lay.addWidget(self.feedback, 2)
+        lay.addWidget(self.feedback)
         self.explanation = QTextBrowser(page)
         self.explanation.setOpenLinks(False)
         self.explanation.setAccessibleName("Tutor explanation")
         self.explanation.setPlaceholderText("The tutor's explanation appears here.")
-        lay.addWidget(self.explanation, 2)
+        lay.addWidget(self.explanation, 3)
         lay.addStretch(1)  # takes the room while feedback and explanation are hidden
         self.status = plain_label()
         lay.addWidget(self.status)
@@ -309,9 +327,8 @@ class QuizView(QDialog):
             elif i == index:
                 button.mark(BAD)
                 button.set_option(i + 1, q.options[i], "✘")
-        self.feedback.set_markdown(feedback_markdown(
+        self.feedback.show_markdown(feedback_markdown(
             q, index, feedback.correct, bank.section_title(self.study.course, q)))
-        self.feedback.show()
         self.explain_button.setVisible(not feedback.correct)
         if feedback.correct:
             self.status.setText("")
@@ -328,6 +345,8 @@ class QuizView(QDialog):
             return
         self.stop_explaining()
         self.session.next()
+        if self.session.finished:
+            self.changed.emit()  # the finished score may master the day
         self._show_question()
 
     def flag_current(self) -> None:
@@ -376,8 +395,8 @@ class QuizView(QDialog):
             return
         section = self.study.course.day(fb.question.day).section(fb.question.section)
         self.explanation.clear()
-        self.explain_job = self.inference.submit(explain.explain_job(fb.question, fb.chosen,
-                                                                     section))
+        self.explain_job = self.inference.submit(
+            explain.explain_job(fb.question, fb.chosen, section, self.explain_max_tokens))
         self.explain_button.setEnabled(False)
         self.stop_button.show()
         self.status.setText("The tutor is explaining…")
@@ -402,8 +421,9 @@ class QuizView(QDialog):
             return
         day = self.study.course.day(self.day)
         existing = bank.all_question_texts(self.study.course, self.study.db)
-        self.practice_job = self.inference.submit(generation.practice_job(day, existing))
-        self.practice_progress.setRange(0, generation.DEFAULT_COUNT)
+        self.practice_job = self.inference.submit(
+            generation.practice_job(day, existing, self.practice_count))
+        self.practice_progress.setRange(0, self.practice_count)
         self.practice_progress.setValue(0)
         self.practice_status.setText("The local model is writing practice questions from "
                                      "this day's lesson; each one is checked before it is "
@@ -437,6 +457,7 @@ class QuizView(QDialog):
             summary += (" None passed, so none of them are shown: the small local model often "
                         "writes questions that fail the checks.")
         if not questions:
+            self.pages.setCurrentIndex(1)
             self.practice_status.setText(summary + " Try again, or take the day's quiz.")
             return
         if earlier:

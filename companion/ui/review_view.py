@@ -69,7 +69,7 @@ class ReviewView(QDialog):
             self.option_buttons.append(button)
         self.feedback = FeedbackView(self)
         self.feedback.sectionRequested.connect(self.sectionRequested)
-        lay.addWidget(self.feedback, 2)
+        lay.addWidget(self.feedback)
         lay.addStretch(1)
         self.status = plain_label()
         lay.addWidget(self.status)
@@ -77,6 +77,7 @@ class ReviewView(QDialog):
         self.grade_buttons: dict[Grade, QPushButton] = {}
         for grade in Grade:
             button = QPushButton(grade.label, self)
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance("Again · 10 days") + 24)
             button.clicked.connect(lambda _=False, g=grade: self.rate(g))
             row.addWidget(button)
             self.grade_buttons[grade] = button
@@ -138,9 +139,8 @@ class ReviewView(QDialog):
             elif i == index:
                 button.mark(BAD)
                 button.set_option(i + 1, q.options[i], "✘")
-        self.feedback.set_markdown(feedback_markdown(q, index, ok,
-                                                     bank.section_title(self.study.course, q)))
-        self.feedback.show()
+        self.feedback.show_markdown(feedback_markdown(q, index, ok,
+                                                      bank.section_title(self.study.course, q)))
         when = scheduling.preview(scheduling.load(self.card))
         suggested = Grade.GOOD if ok else Grade.AGAIN
         for grade, button in self.grade_buttons.items():

@@ -71,6 +71,8 @@ class BarChart(QWidget):
                            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, caption)
             p.drawText(QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, line),
                        Qt.AlignmentFlag.AlignHCenter, label)
+        if not any(value for _, value, _ in self.bars):
+            p.drawText(plot, Qt.AlignmentFlag.AlignCenter, "Nothing yet")
         if self.target is not None:
             y = plot.bottom() - plot.height() * self.target / self.maximum
             pen = QPen(text, 1, Qt.PenStyle.DashLine)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
 
 from companion.storage import chats, notes, settings
-from companion.tutor.engine import Stats
 from companion.tutor.models import bundled_model_path
+from tests.gui.fakes import ScriptedEngine
 
 
 @pytest.fixture
@@ -78,25 +77,6 @@ def test_a_corrupt_model_is_reported_and_lessons_keep_working(qtbot, window, tmp
     assert "unavailable" in window.tutor_status.text()
     window.step_day(1)  # the rest of the app still works
     assert window.checklist.count() >= 4
-
-
-class ScriptedEngine:
-    """A fake engine for UI-only checks: emits canned pieces, like llm's mock model."""
-
-    name = "scripted"
-    n_ctx = 4096
-
-    def __init__(self, pieces: list[str]) -> None:
-        self.pieces = pieces
-        self.last = Stats()
-
-    def chat_tokens(self, messages):
-        return [1] * 10, []
-
-    def stream_tokens(self, tokens, stop, max_tokens, cancel: threading.Event | None):
-        self.last = Stats(prompt_tokens=10, evaluated_tokens=10,
-                          completion_tokens=len(self.pieces))
-        yield from self.pieces
 
 
 def test_model_output_with_html_is_shown_sanitized(qtbot, window):

@@ -95,7 +95,8 @@ class FakeHub:
         if not self.corrupt:
             return hosted.data
         # same length, different content: only the SHA-256 can tell
-        return hosted.data[: len(hosted.data) // 2] + bytes(len(hosted.data) - len(hosted.data) // 2)
+        half = len(hosted.data) // 2
+        return hosted.data[:half] + bytes(len(hosted.data) - half)
 
     def take_drop(self) -> int | None:
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -41,36 +42,28 @@ def test_self_test_passes_and_reports_every_check_with_timing(companion_home: Pa
     assert not (companion_home / "companion.db").exists()
 
 
-def test_json_report_has_real_tokens_and_a_real_screenshot(tmp_path: Path):
+def test_json_report_has_real_tokens_a_real_screenshot_and_a_kept_profile(tmp_path: Path):
     shot = tmp_path / "window.png"
-    out = run_selftest("--json", "--screenshot", str(shot))
+    out = run_selftest("--json", "--keep", "--screenshot", str(shot))
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["ok"] is True
-    assert [c["name"] for c in report["checks"]] == CHECKS
-    assert all(c["ok"] and c["seconds"] >= 0 for c in report["checks"])
-    assert report["tokens"] >= 8
-    assert report["sample"].strip()
-    assert 0 < report["start_to_window_s"] < 120
-    assert report["start_measured_from"].startswith("process start")
-    assert "AVX" in report["llama_cpp_system_info"] or "NEON" in report["llama_cpp_system_info"]
-    width, height = png_size(shot)
-    assert width >= 800 and height >= 500
-    # the temporary profile is gone afterwards
-    assert not Path(report["profile"]).exists()
-
-
-def test_keep_leaves_the_profile_with_database_and_export(tmp_path: Path):
-    out = run_selftest("--json", "--keep")
-    assert out.returncode == 0, out.stderr
-    profile = Path(json.loads(out.stdout)["profile"])
+    profile = Path(report["profile"])
     try:
+        assert report["ok"] is True
+        assert [c["name"] for c in report["checks"]] == CHECKS
+        assert all(c["ok"] and c["seconds"] >= 0 for c in report["checks"])
+        assert report["tokens"] >= 8
+        assert report["sample"].strip()
+        assert 0 < report["start_to_window_s"] < 120
+        assert report["start_measured_from"].startswith("process start")
+        info = report["llama_cpp_system_info"]
+        assert "AVX" in info or "NEON" in info
+        width, height = png_size(shot)
+        assert width >= 800 and height >= 500
+        # --keep: the temporary profile holds what the checks made
         assert (profile / "companion.db").is_file()
-        assert (profile / "export" / "notes.md").is_file()
-        assert (profile / "window.png").is_file()
+        assert "Self-test note" in (profile / "export" / "notes.md").read_text(encoding="utf-8")
     finally:
-        import shutil
-
         shutil.rmtree(profile, ignore_errors=True)
 
 
@@ -96,9 +89,11 @@ def test_missing_model_file_is_reported_not_silently_replaced(tmp_path: Path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY logic is Linux-only")
-def test_without_display_it_renders_offscreen_by_itself():
+def test_without_display_it_renders_offscreen_and_cleans_up():
     env = {k: v for k, v in os.environ.items()
            if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     out = run_selftest("--json", env=env)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["qt_platform"] == "offscreen"
+    report = json.loads(out.stdout)
+    assert report["qt_platform"] == "offscreen"
+    assert not Path(report["profile"]).exists()  # no --keep: the temporary profile is gone

@@ -107,6 +107,8 @@ def test_verified_once_then_precheck_is_instant_until_the_file_changes(tmp_path,
 
 def test_shipped_model_precheck_is_cheap_and_needs_no_child(monkeypatch):
     monkeypatch.setattr(safe_load, "trial_load", lambda *a, **k: pytest.fail("no child needed"))
+    models.precheck(models.bundled_model_path())  # the gguf check, once
+    assert safe_load.cached_info(models.bundled_model_path()).architecture == "llama"
     start = time.perf_counter()
     models.precheck(models.bundled_model_path())
     assert time.perf_counter() - start < 0.05

@@ -77,10 +77,28 @@ def test_what_the_app_uses_stays(dest):
 
 def test_each_llama_library_is_shipped_once(tmp_path: Path):
     for name in ["libllama.so", "libllama.so.0", "libllama.so.0.5.0", "libggml.so",
-                 "libggml.so.0", "libggml.so.0.25.3", "libmtmd.so", "libmtmd.so.0", "README"]:
+                 "libggml.so.0", "libggml.so.0.25.3", "libggml-base.so", "libggml-base.so.0",
+                 "libggml-base.so.0.25.3", "libmtmd.so", "libmtmd.so.0", "README"]:
         (tmp_path / name).write_bytes(b"x")
     kept = [p.name for p in rules.llama_libraries(tmp_path)]
-    assert kept == ["libggml.so", "libggml.so.0", "libllama.so", "libllama.so.0"]
+    # what Python opens by name, plus the sonames the libraries link against
+    assert kept == ["libggml-base.so.0", "libggml.so", "libggml.so.0", "libllama.so"]
+
+
+def test_windows_and_macos_libraries_are_all_kept(tmp_path: Path):
+    for name in ["llama.dll", "ggml.dll", "ggml-base.dll", "libllama.dylib", "mtmd.dll"]:
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in rules.llama_libraries(tmp_path)] == [
+        "ggml-base.dll", "ggml.dll", "libllama.dylib", "llama.dll"]
+
+
+def test_top_level_copies_of_llama_libraries_are_dropped():
+    entries = [("llama_cpp/lib/libggml.so.0", "/c/libggml.so.0", "BINARY"),
+               ("libggml.so.0", "/c/libggml.so.0", "BINARY"),
+               ("libgomp.so.1", "/usr/lib/libgomp.so.1", "BINARY"),
+               ("numpy/libggml.so.0", "/x", "BINARY")]
+    assert [e[0] for e in rules.drop_top_level_copies(entries)] == [
+        "llama_cpp/lib/libggml.so.0", "libgomp.so.1", "numpy/libggml.so.0"]
 
 
 def test_the_installed_llama_libraries_are_found_and_complete():
@@ -150,6 +168,34 @@ def test_the_installed_libraries_report_what_they_were_compiled_with():
     assert "CPU :" in info or "CPU:" in info
 
 
+def test_auto_bundles_an_installed_portable_build_without_compiling(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "llama_system_info", lambda _dir: PORTABLE_INFO)
+    monkeypatch.setattr(build, "build_portable_llama",
+                        lambda *a: pytest.fail("compiled although the installed one is portable"))
+    args = build.parse_args(["--cache", str(tmp_path)])
+    assert build.pick_llama(args, "0.3.36") == build.installed_llama_lib_dir()
+
+
+def test_auto_compiles_a_portable_build_when_the_installed_one_is_native(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "llama_system_info", lambda _dir: NATIVE_INFO)
+    calls = []
+    monkeypatch.setattr(build, "build_portable_llama",
+                        lambda version, flags, cache: calls.append(flags) or cache / "lib")
+    args = build.parse_args(["--cache", str(tmp_path)])
+    assert build.pick_llama(args, "0.3.36") == tmp_path / "lib"
+    assert "-DGGML_NATIVE=OFF" in calls[0]
+
+
+def test_a_cached_portable_build_is_reused_not_recompiled(monkeypatch, tmp_path: Path):
+    flags = build.portable_cmake_args()
+    cached = tmp_path / f"llama-cpp-python-0.3.36-{build.cache_key('0.3.36', flags)}"
+    (cached / "lib").mkdir(parents=True)
+    (cached / "BUILD_INFO.json").write_text(json.dumps({"seconds": 300, "built_on": "ci"}))
+    monkeypatch.setattr(build.subprocess, "call",
+                        lambda *a, **k: pytest.fail("pip was run although the build is cached"))
+    assert build.build_portable_llama("0.3.36", flags, tmp_path) == cached / "lib"
+
+
 # ----- which model --------------------------------------------------------------------------
 @pytest.fixture
 def gguf(tmp_path: Path) -> Path:
@@ -200,18 +246,29 @@ def test_a_file_that_is_not_gguf_is_refused(tmp_path: Path):
         rules.parse_model_spec(str(fake))
 
 
-def test_catalog_ids_resolve_through_the_model_catalog(tmp_path: Path):
-    catalog_file = tmp_path / "catalog.toml"
-    catalog_file.write_text(
-        '[[models]]\nid = "qwen2.5-0.5b-instruct"\nrepo = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"\n'
-        'file = "qwen2.5-0.5b-instruct-q4_k_m.gguf"\nrevision = "main"\n', encoding="utf-8")
-    catalog = rules.load_catalog(catalog_file)
-    choice = rules.parse_model_spec("qwen2.5-0.5b-instruct", catalog)
-    assert choice.catalog_id == "qwen2.5-0.5b-instruct"
-    assert choice.repo_id == "Qwen/Qwen2.5-0.5B-Instruct-GGUF"
-    assert choice.filename == "qwen2.5-0.5b-instruct-q4_k_m.gguf"
-    with pytest.raises(rules.ModelSpecError, match="known ids: qwen2.5-0.5b-instruct"):
-        rules.parse_model_spec("llama-9000", catalog)
+def test_catalog_ids_resolve_through_the_apps_model_catalog():
+    catalog = build.catalog_entries()
+    assert "qwen2.5-0.5b-instruct" in catalog, "models/catalog.toml lost its Qwen entry?"
+    entry = catalog["qwen2.5-0.5b-instruct"]
+    choice = rules.parse_model_spec(
+        "qwen2.5-0.5b-instruct", {i: {"repo": e.repo, "file": e.file, "revision": e.revision}
+                                  for i, e in catalog.items()})
+    assert (choice.catalog_id, choice.repo_id, choice.filename, choice.revision) == (
+        entry.id, entry.repo, entry.file, entry.revision)
+    with pytest.raises(build.BuildError, match="known ids: .*qwen2.5-0.5b-instruct"):
+        build.choose_model("llama-9000")
+
+
+def test_the_built_in_catalog_entry_needs_no_download():
+    built_in = [i for i, e in build.catalog_entries().items() if e.bundled]
+    assert built_in and build.choose_model(built_in[0]) == build.choose_model(None)
+
+
+def test_a_catalog_download_offline_fails_with_one_clear_line(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(build.BuildError, match="cannot download qwen2.5-0.5b-instruct: Offline"):
+        build.choose_model("qwen2.5-0.5b-instruct", tmp_path)
+    assert not any(tmp_path.rglob("*.gguf"))
 
 
 def test_downloading_a_model_offline_fails_with_one_clear_line(monkeypatch):
@@ -225,17 +282,17 @@ def test_downloading_a_model_offline_fails_with_one_clear_line(monkeypatch):
 def test_build_options_parse():
     args = build.parse_args(["--llama", "installed", "--model", "x.gguf", "--self-test"])
     assert (args.llama, args.model, args.self_test) == ("installed", "x.gguf", True)
-    assert build.parse_args([]).llama == "portable"
+    assert build.parse_args([]).llama == "auto"
     with pytest.raises(SystemExit):
         build.parse_args(["--llama", "fastest"])
 
 
 def test_build_refuses_contradictory_options_before_building(tmp_path: Path, capsys):
     summary = tmp_path / "summary.json"
-    code = build.main(["--llama", "installed", "--cmake-args", "-DGGML_AVX2=OFF",
+    code = build.main(["--llama", "installed", "--cmake-args=-DGGML_AVX2=OFF",
                        "--summary", str(summary)])
     assert code == 1
-    assert "--cmake-args only applies to --llama portable" in capsys.readouterr().err
+    assert "--cmake-args only applies to a portable build" in capsys.readouterr().err
     assert json.loads(summary.read_text())["ok"] is False
 
 
@@ -248,30 +305,33 @@ def test_build_refuses_a_bad_model_before_running_pyinstaller(tmp_path: Path, ca
 
 
 # ----- the frozen entry point ---------------------------------------------------------------
-def test_windowed_app_without_stdout_still_loads_the_model():
-    """The pitfall: llama.cpp's quiet mode calls sys.stdout.fileno(); None has no fileno."""
+def test_windowed_app_without_standard_streams_still_prints_and_loads_the_model():
+    """A Windows GUI process starts with sys.stdout None and no fds 0-2, while
+    llama.cpp's quiet mode does os.dup(1)/os.dup(2) around model loads.
+    Reproduced here by closing the fds before the frozen entry point runs."""
     from companion.tutor.models import bundled_model_path
 
     code = (
-        "import sys\n"
+        "import os, sys\n"
         f"sys.path.insert(0, {str(PACKAGING)!r})\n"
-        "sys.stdout = None; sys.stderr = None\n"
+        "report = os.fdopen(os.dup(1), 'w')\n"
+        "os.close(0); os.close(1); os.close(2); sys.stdout = sys.stderr = sys.stdin = None\n"
         "import entry\n"
-        "if sys.argv[1] == 'with-fix': entry.ensure_streams()\n"
+        "def valid(fd):\n"
+        "    try: os.fstat(fd); return True\n"
+        "    except OSError: return False\n"
+        "report.write(f'before={valid(1)},{valid(2)} ')\n"
+        "entry.ensure_streams()\n"
+        "report.write(f'after={valid(1)},{valid(2)} ')\n"
+        "print('print works'); sys.stderr.write('so does stderr')\n"
         "from companion.tutor.engine import Engine\n"
-        "try:\n"
-        f"    Engine({str(bundled_model_path())!r}, n_ctx=256).close()\n"
-        "except Exception as exc:\n"
-        "    sys.__stdout__.write('failed: ' + type(exc).__name__)\n"
-        "    raise SystemExit(3)\n"
-        "sys.__stdout__.write('loaded')\n"
+        f"Engine({str(bundled_model_path())!r}, n_ctx=256).close()\n"
+        "report.write('loaded'); report.flush()\n"
     )
-    fixed = subprocess.run([sys.executable, "-c", code, "with-fix"], capture_output=True,
-                           text=True, timeout=120)
-    assert fixed.returncode == 0 and fixed.stdout == "loaded", fixed.stderr
-    broken = subprocess.run([sys.executable, "-c", code, "without"], capture_output=True,
-                            text=True, timeout=120)
-    assert broken.returncode == 3, "the pitfall no longer exists: ensure_streams may be moot"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout == "before=False,False after=True,True loaded"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
