@@ -137,6 +137,7 @@ def run_gui() -> int:
         if dialog.exec():
             settings_store.set_start_date(study.db, dialog.chosen())
     window = build_window(study)
+    window.restore_layout()
     window.show()
     QTimer.singleShot(0, window.backups.run)
     code = app.exec()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from companion import __version__
@@ -109,22 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10)
     p.set_defaults(func=cmd_search)
 
-    for register in _extra_commands():
-        register(sub)
+    # command groups live beside the features they drive
+    from companion import selftest
+    from companion.quiz import commands as quiz_commands
+    from companion.tutor import commands as tutor_commands
+    from companion.tutor import model_commands
+
+    for module in (tutor_commands, model_commands, quiz_commands, selftest):
+        module.register(sub)
     return parser
-
-
-def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Command groups that live beside the features they drive."""
-    registers = []
-    for module in ("companion.tutor.commands", "companion.quiz.commands",
-                   "companion.tutor.model_commands", "companion.selftest"):
-        try:
-            registers.append(__import__(module, fromlist=["register"]).register)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return registers
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI: build the one-folder app, then run its self-test the way a new user would
-# (no Python venv on PATH, nothing from the build environment), and print the
-# numbers the README reports: build time, bundle size, start-to-window time.
+# (no Python venv on PATH, nothing from the build environment), start the real GUI
+# on Xvfb when it is installed (packaging/gui_smoke.sh), and print the numbers the
+# README reports: build time, bundle size, start-to-window time.
 #
 #   bash packaging/ci_build.sh [build.py options]     e.g. --llama installed
 #
@@ -24,6 +25,13 @@ clean_env=(env -i "PATH=/usr/bin:/bin" "HOME=$HOME" "QT_QPA_PLATFORM=offscreen")
 
 echo "ci_build: self-test of the bundle in a clean environment (PATH=/usr/bin:/bin)"
 "${clean_env[@]}" dist/companion/companion self-test --screenshot build/selftest-window.png
+
+if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
+    echo "ci_build: the real GUI on an X server (Xvfb)"
+    bash packaging/gui_smoke.sh
+else
+    echo "ci_build: GUI start on X11 skipped (apt-get install xvfb xdotool to run it)"
+fi
 
 # once more for the numbers (a second cold-ish start, same as a learner's second launch)
 report=$("${clean_env[@]}" dist/companion/companion self-test --json)

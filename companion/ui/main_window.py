@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from companion.export import ExportError
 from companion.storage import notes, progress, settings
-from companion.storage.progress import now
 from companion.storage.search import Hit
 from companion.study import Study
 from companion.ui.checklist import Checklist
@@ -190,7 +191,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Your note is NOT saved yet: {exc}", 10000)
             return
         if day == self.notes.day:
-            self.notes.mark_saved(now()[11:19] + " UTC")
+            self.notes.mark_saved(datetime.now().strftime("%H:%M:%S"))
 
     def refresh_progress(self) -> None:
         per_day = progress.day_progress(self.study.db, self.study.course)
@@ -278,8 +279,26 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.notes.flush()
+        self.save_layout()
         self.closing.emit()
         super().closeEvent(event)
+
+    def save_layout(self) -> None:
+        """Window size and dock positions, kept with the learner's data."""
+        try:
+            for key, blob in (("window_geometry", self.saveGeometry()),
+                              ("window_state", self.saveState())):
+                settings.put(self.study.db, key, base64.b64encode(bytes(blob)).decode())
+        except Exception:  # layout is a nicety; never block closing over it
+            pass
+
+    def restore_layout(self) -> None:
+        geometry = settings.get(self.study.db, "window_geometry")
+        state = settings.get(self.study.db, "window_state")
+        if geometry:
+            self.restoreGeometry(base64.b64decode(geometry))
+        if state:
+            self.restoreState(base64.b64decode(state))
 
     def reload(self, study: Study) -> None:
         """Show a different database (after a restore)."""
