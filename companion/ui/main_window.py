@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion import paths
 from companion.export import ExportError
 from companion.storage import notes, progress, settings
 from companion.storage.search import Hit
@@ -283,22 +283,21 @@ class MainWindow(QMainWindow):
         self.closing.emit()
         super().closeEvent(event)
 
+    def _layout_file(self) -> QSettings:
+        # beside the data, not in the database: a moved dock is not a change worth a backup
+        return QSettings(str(paths.data_dir() / "layout.ini"), QSettings.Format.IniFormat)
+
     def save_layout(self) -> None:
-        """Window size and dock positions, kept with the learner's data."""
-        try:
-            for key, blob in (("window_geometry", self.saveGeometry()),
-                              ("window_state", self.saveState())):
-                settings.put(self.study.db, key, base64.b64encode(bytes(blob)).decode())
-        except Exception:  # layout is a nicety; never block closing over it
-            pass
+        store = self._layout_file()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("state", self.saveState())
 
     def restore_layout(self) -> None:
-        geometry = settings.get(self.study.db, "window_geometry")
-        state = settings.get(self.study.db, "window_state")
-        if geometry:
-            self.restoreGeometry(base64.b64decode(geometry))
-        if state:
-            self.restoreState(base64.b64decode(state))
+        store = self._layout_file()
+        if store.value("geometry") is not None:
+            self.restoreGeometry(store.value("geometry"))
+        if store.value("state") is not None:
+            self.restoreState(store.value("state"))
 
     def reload(self, study: Study) -> None:
         """Show a different database (after a restore)."""
