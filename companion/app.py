@@ -18,7 +18,7 @@ from companion import __version__, paths
 from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup
 from companion.storage import settings as settings_store
 from companion.study import Study
-from companion.ui import explain_view, model_manager, tutor_panel
+from companion.ui import explain_view, model_manager, quiz_panel, tutor_panel
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
 from companion.ui.inference import Inference
 from companion.ui.main_window import MainWindow
@@ -114,6 +114,7 @@ def build_window(study: Study, load_model: bool = True) -> MainWindow:
     window.tutor = tutor_panel.install(window, window.inference)
     explain_view.install(window, window.inference)
     model_manager.install(window)
+    quiz_panel.install(window)
     window.studyReloaded.connect(window.tutor.reload)
     window.closing.connect(window.inference.shutdown)
     if load_model:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from companion.curriculum import Question, Section
 
 MAX_TOKENS = 200
-SECTION_BUDGET = 1200  # tokens of lesson text; keeps the prompt far inside n_ctx
+SECTION_BUDGET = 800  # tokens of lesson text: grounding enough, and quick to read in
 
 SYSTEM = ("You are a patient tutor for a course on large language models. The answer key "
           "you are given is correct and final: never say that any other option is correct. "

@@ -21,7 +21,7 @@ from companion.curriculum import Day
 from companion.quiz.validation import Accepted, Candidate, Passage, Rejection, check_all
 
 DEFAULT_COUNT = 5
-MAX_TOKENS = 220
+MAX_TOKENS = 128  # a sound question is 50-100 tokens; longer output is rambling
 MIN_WORDS, MAX_WORDS = 30, 120
 
 SCHEMA: dict[str, Any] = {

@@ -137,7 +137,9 @@ class MainWindow(QMainWindow):
     def _show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", (
             "Ctrl+K  search lessons and notes\nCtrl+PgDown / Ctrl+PgUp  next / previous day\n"
-            "Ctrl+T  today\nCtrl+E  export notes\nCtrl+J  tutor panel\nCtrl+Q  quit"))
+            "Ctrl+T  today\nCtrl+E  export notes\nCtrl+J  tutor panel\n"
+            "Ctrl+Shift+Q  quiz for this day\nCtrl+R  review due cards\n"
+            "Ctrl+Shift+E  explain code\nCtrl+Shift+M  models\nCtrl+Q  quit"))
 
     # ----- days ----------------------------------------------------------------------------
     def current_day(self) -> int:

@@ -7,7 +7,7 @@ marks mastered days (★) and due reviews (↻N) in the day list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from companion.quiz.session import day_badges
 from companion.storage import quiz as store
@@ -42,7 +42,7 @@ class QuizPanel(QObject):
         go.aboutToShow.connect(self.refresh_review_action)
         window.badge_providers.append(self.badges)
         if hasattr(window, "studyReloaded"):
-            window.studyReloaded.connect(self.refresh)
+            window.studyReloaded.connect(self._study_reloaded)
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
@@ -80,40 +80,53 @@ class QuizPanel(QObject):
     def _model_failed(self, message: str) -> None:
         self.model_error = message
 
+    def _study_reloaded(self) -> None:
+        # open views hold the database that a restore just replaced: close them
+        for view in (self.quiz_view, self.review_view, self.stats_view):
+            if view is not None:
+                view.close()
+        self.refresh()
+
     # ----- views ---------------------------------------------------------------------------
+    def _keep(self, name: str, view) -> None:
+        """Remember the open view; it is deleted when closed, and forgotten then."""
+        old = getattr(self, name)
+        if old is not None:
+            old.close()
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda _=None: self._forget(name, view))
+        setattr(self, name, view)
+        view.show()
+
+    def _forget(self, name: str, view) -> None:
+        if getattr(self, name) is view:
+            setattr(self, name, None)
+
     def _connect(self, view) -> None:
         view.sectionRequested.connect(self.window.show_section)
         view.changed.connect(self.refresh)
 
     def open_quiz(self, practice: bool = False) -> QuizView:
-        if self.quiz_view is not None:
-            self.quiz_view.close()
         w = self.window
         view = QuizView(w.study, w.current_day(), getattr(w, "inference", None),
                         self.model_problem, w, practice=practice)
         self._connect(view)
-        self.quiz_view = view
-        view.show()
+        self._keep("quiz_view", view)
         return view
 
     def open_practice(self) -> QuizView:
         return self.open_quiz(practice=True)
 
     def open_review(self) -> ReviewView:
-        if self.review_view is not None:
-            self.review_view.close()
         view = ReviewView(self.window.study, self.window)
         self._connect(view)
-        self.review_view = view
-        view.show()
+        self._keep("review_view", view)
         return view
 
     def open_stats(self) -> StatsView:
-        if self.stats_view is not None:
-            self.stats_view.close()
-        self.stats_view = StatsView(self.window.study, self.window)
-        self.stats_view.show()
-        return self.stats_view
+        view = StatsView(self.window.study, self.window)
+        self._keep("stats_view", view)
+        return view
 
 
 def install(window) -> QuizPanel:

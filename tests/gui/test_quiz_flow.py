@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
@@ -164,3 +165,18 @@ def test_stats_view_draws_scores_and_reviews(qtbot, window, panel):
     green = QColor("#2e7d32").rgb()
     assert any(image.pixel(x, y) == green for x in range(0, image.width(), 2)
                for y in range(0, image.height(), 2))
+
+
+def test_views_close_cleanly_and_a_restore_closes_open_ones(qtbot, window, panel):
+    window.show_day(2)
+    first = panel.open_quiz()
+    second = panel.open_quiz()  # replaces the first, which is deleted
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first))
+    assert panel.quiz_view is second and second.day == 2
+    review = panel.open_review()
+    assert "Nothing is due for review." in review.question_label.text()
+    review.close()
+    qtbot.waitUntil(lambda: panel.review_view is None)
+    window.studyReloaded.emit()  # what a restore from backup emits
+    qtbot.waitUntil(lambda: panel.quiz_view is None)
+    assert not shiboken6.isValid(second)

@@ -58,6 +58,8 @@ def test_more_practice_shows_only_checked_questions_and_the_rejected_count(qtbot
     else:
         assert view.pages.currentIndex() == 1
         assert "None passed, so none of them are shown" in status
+    label = view.practice_status  # let the wrapped status line get its height, then look
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
     SHOTS.mkdir(exist_ok=True)
     view.grab().save(str(SHOTS / "quiz-practice.png"))
 

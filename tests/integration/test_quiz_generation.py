@@ -27,11 +27,11 @@ KNOWN_REASONS = ("not valid JSON", "not a JSON object", "no question text", "no 
 def test_generated_candidates_are_all_checked_and_counted(engine):
     day = course().day(7)
     progress: list[tuple[int, int]] = []
-    result = generation.generate(engine, day, BANK, count=3, rng=random.Random(7),
+    result = generation.generate(engine, day, BANK, count=2, rng=random.Random(7),
                                  progress=lambda done, total: progress.append((done, total)))
-    assert progress == [(1, 3), (2, 3), (3, 3)]
-    assert result.generated == 3 and result.model == engine.name
-    assert result.summary().startswith(f"{len(result.accepted)} of 3 generated questions")
+    assert progress == [(1, 2), (2, 2)]
+    assert result.generated == 2 and result.model == engine.name
+    assert result.summary().startswith(f"{len(result.accepted)} of 2 generated questions")
     for accepted in result.accepted:
         q = accepted.question
         assert check(accepted.raw, accepted.passage, BANK) == q
@@ -48,7 +48,7 @@ def test_generated_candidates_are_all_checked_and_counted(engine):
 def test_output_is_constrained_to_the_schema_shape(engine):
     """The grammar makes parseable JSON likely even from a 135M model."""
     passage = generation.passages(course().day(4))[0]
-    raw = engine.complete_chat(generation.messages(passage), max_tokens=300,
+    raw = engine.complete_chat(generation.messages(passage), max_tokens=generation.MAX_TOKENS,
                                grammar=engine.json_grammar(generation.SCHEMA))
     if engine.last.finish_reason != "length":
         import json
