@@ -24,6 +24,11 @@ from companion.tutor.engine import Engine, Message
 from companion.tutor.retrieval import Citation, Passage, retrieve
 
 SAFETY_TOKENS = 16
+# A follow-up brings at most one new, shorter passage, and none when relevant ones are
+# already in the conversation: prompt reading runs at a few hundred tokens/s on two
+# cores, so every new token delays the first word of the answer.
+FOLLOW_UP_NEW_PASSAGES = 1
+FOLLOW_UP_PASSAGE_CHARS = 200
 RETRIEVAL_CHARS = 2000
 TRIM_TO = 0.6  # when history must be trimmed, cut to 60% so later turns reuse the cache again
 
@@ -101,19 +106,24 @@ class Conversation:
         messages.append({"role": "user", "content": current})
         return messages
 
-    def _numbered(self, passages: list[Passage], live: set[str]
+    def _numbered(self, passages: list[Passage], live: set[str], follow_up: bool
                   ) -> tuple[list[Passage], list[int], list[Citation]]:
         new, known, cites = [], [], []
         next_number = self._next
+        if follow_up and any(p.citation.ref in live for p in passages):
+            passages = [p for p in passages if p.citation.ref in live]
         for p in passages:
             ref = p.citation.ref
             if ref in live and ref in self._numbers:
                 number = self._numbers[ref]
                 known.append(number)
+            elif follow_up and len(new) >= FOLLOW_UP_NEW_PASSAGES:
+                continue
             else:
                 number = next_number
                 next_number += 1
-                new.append(Passage(_renumber(p.citation, number), p.text))
+                text = _shorten(p.text, FOLLOW_UP_PASSAGE_CHARS) if follow_up else p.text
+                new.append(Passage(_renumber(p.citation, number), text))
             cites.append(_renumber(p.citation, number))
         return new, known, cites
 
@@ -127,7 +137,7 @@ class Conversation:
         trimmed = False
         while True:
             live = {ref for t in turns for ref in t.refs}
-            new, known, cites = self._numbered(passages, live)
+            new, known, cites = self._numbered(passages, live, follow_up=bool(turns))
             content = prompts.question_message(question, new, known)
             tokens, stop = engine.chat_tokens(self._messages(turns, content))
             fits = len(tokens) <= (int(limit * TRIM_TO) if trimmed and turns else limit)
@@ -180,6 +190,10 @@ class Plan:
     new: list[Passage]  # passages shown for the first time
     turns: list[Turn]  # the history that fitted
     notices: list[str]
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _renumber(c: Citation, number: int) -> Citation:

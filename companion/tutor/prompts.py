@@ -29,10 +29,10 @@ def question_message(question: str, new: list[Passage], known: list[int]) -> str
     """The user turn: new passages (old ones are already in the conversation) + question."""
     parts = []
     if new:
-        parts.append("Course passages:\n\n" + passages_block(new))
+        parts.append(("More course text:\n\n" if known else "Course passages:\n\n")
+                     + passages_block(new))
     if known:
-        refs = ", ".join(f"[{n}]" for n in known)
-        parts.append(f"(Passages {refs} above are also relevant.)")
+        parts.append("(See also " + ", ".join(f"[{n}]" for n in known) + " above.)")
     parts.append(f"Question: {question}")
     return "\n\n".join(parts)
 
