@@ -239,7 +239,8 @@ def check_model(report: Report, chosen: str | None = None) -> str:
                         tokens=stats.completion_tokens,
                         tokens_per_s=round(stats.tokens_per_s, 1),
                         model_load_s=round(load_s, 3), sample=text.strip()[:200],
-                        llama_cpp_system_info=features)
+                        llama_cpp_system_info=features,
+                        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", ""))
     return (f"{path.name} from {where_model_is(path)} loaded in {load_s:.2f} s; "
             f"{stats.completion_tokens} tokens at {stats.tokens_per_s:.0f} tok/s")
 

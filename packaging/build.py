@@ -189,12 +189,19 @@ def catalog_entries() -> dict:
         raise BuildError(f"models/catalog.toml: {exc}") from exc
 
 
+def refuse_if_offline(label: str) -> None:
+    """Read HF_HUB_OFFLINE now: huggingface_hub reads it once, when first imported."""
+    if os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE"):
+        raise BuildError(f"cannot download {label}: offline mode is on (HF_HUB_OFFLINE)")
+
+
 def fetch_catalog_model(entry, cache: Path) -> Path:
     """Download a catalog entry exactly as the app does: pinned revision, size and
     SHA-256 checked, resumable, trial-loaded. Kept in the build cache, not the
     builder's own model folder."""
     from companion.tutor import download
 
+    refuse_if_offline(entry.id)
     say(f"model: downloading catalog entry {entry.id} ({bundle_rules.mb(entry.size)} MB) "
         f"from {entry.repo}@{entry.revision[:10]}")
     before = os.environ.get("COMPANION_HOME")
@@ -219,6 +226,7 @@ def fetch_catalog_model(entry, cache: Path) -> Path:
 def fetch_hf_model(choice: bundle_rules.ModelChoice) -> Path:
     """Download any GGUF from the Hugging Face hub (honours HF_ENDPOINT, HF_TOKEN)."""
     label = f"{choice.repo_id}/{choice.filename}"
+    refuse_if_offline(label)
     say(f"model: downloading {label} (revision {choice.revision or 'main'})")
     try:
         from huggingface_hub import hf_hub_download
@@ -227,7 +235,9 @@ def fetch_hf_model(choice: bundle_rules.ModelChoice) -> Path:
         raise BuildError("huggingface_hub is needed to download --model") from exc
     try:
         path = Path(hf_hub_download(repo_id=choice.repo_id, filename=choice.filename,
-                                    revision=choice.revision))
+                                    revision=choice.revision,
+                                    endpoint=os.environ.get("HF_ENDPOINT") or None,
+                                    cache_dir=os.environ.get("HF_HUB_CACHE") or None))
     except LocalEntryNotFoundError as exc:
         raise BuildError(f"cannot download {label}: offline or the hub is unreachable") from exc
     except HfHubHTTPError as exc:

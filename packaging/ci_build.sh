@@ -33,6 +33,13 @@ else
     echo "ci_build: GUI start on X11 skipped (apt-get install xvfb xdotool to run it)"
 fi
 
+if command -v qemu-x86_64 >/dev/null && [[ "$(uname -m)" == x86_64 ]]; then
+    echo "ci_build: the bundled llama.cpp on an older CPU (qemu-user, Haswell)"
+    PYTHON="$PY" bash packaging/check_portable.sh Haswell
+else
+    echo "ci_build: older-CPU check skipped (apt-get install qemu-user to run it)"
+fi
+
 # once more for the numbers (a second cold-ish start, same as a learner's second launch)
 report=$("${clean_env[@]}" dist/companion/companion self-test --json)
 "$PY" - "$report" "$build_s" <<'EOF'

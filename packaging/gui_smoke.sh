@@ -20,7 +20,7 @@ xvfb=$!
 profile=$(mktemp -d)
 app=""
 cleanup() {
-    [[ -n "$app" ]] && kill "$app" 2>/dev/null || true
+    if [[ -n "$app" ]]; then kill "$app" 2>/dev/null || true; fi
     kill "$xvfb" 2>/dev/null || true
     rm -rf "$profile"
 }
@@ -28,7 +28,11 @@ trap cleanup EXIT
 for _ in $(seq 100); do DISPLAY=$DISPLAY_NO xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 
 x() { DISPLAY=$DISPLAY_NO xdotool "$@"; }
-shot() { command -v import >/dev/null && import -display "$DISPLAY_NO" -window root "build/gui-$1.png" || true; }
+shot() {
+    if command -v import >/dev/null; then
+        import -display "$DISPLAY_NO" -window root "build/gui-$1.png" || true
+    fi
+}
 
 launch() {  # $1: title to wait for; sets $app, $wid, $ms
     local start

@@ -19,13 +19,17 @@ BIN="$HOME/.local/bin"
 SIZES="16 24 32 48 64 128 256 512"
 
 refresh_caches() {
-    command -v update-desktop-database >/dev/null && update-desktop-database -q "$DATA/applications" || true
-    command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$DATA/icons/hicolor" || true
+    if command -v update-desktop-database >/dev/null; then
+        update-desktop-database -q "$DATA/applications" || true
+    fi
+    if command -v gtk-update-icon-cache >/dev/null; then
+        gtk-update-icon-cache -q -t "$DATA/icons/hicolor" 2>/dev/null || true
+    fi
 }
 
 if [[ "${1:-}" == "--uninstall" ]]; then
     rm -rf "$PREFIX"
-    [[ -L "$BIN/companion" ]] && rm -f "$BIN/companion"
+    if [[ -L "$BIN/companion" ]]; then rm -f "$BIN/companion"; fi
     rm -f "$DATA/applications/$APP_ID.desktop" "$DATA/metainfo/$APP_ID.metainfo.xml" \
           "$DATA/icons/hicolor/scalable/apps/$APP_ID.svg"
     for s in $SIZES; do rm -f "$DATA/icons/hicolor/${s}x${s}/apps/$APP_ID.png"; done

