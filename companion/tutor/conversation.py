@@ -134,6 +134,11 @@ class Conversation:
         passages = list(prepared.passages)
         question = prepared.question
         notices: list[str] = []
+        # no token is shorter than one character: anything past n_ctx characters can
+        # never fit, so cut it before tokenizing (a 1 MB paste would be tokenized repeatedly)
+        if len(question) > engine.n_ctx * 4:
+            question = question[:engine.n_ctx * 4]
+            notices = [_cut_notice(question, prepared.question)]
         trimmed = False
         while True:
             live = {ref for t in turns for ref in t.refs}
@@ -149,8 +154,8 @@ class Conversation:
             elif len(passages) > 1:
                 passages.pop()
             else:
-                question, note = _cut_to_fit(engine, question, len(tokens) - limit)
-                notices = [note]
+                question = _cut_to_fit(engine, question, len(tokens) - limit)
+                notices = [_cut_notice(question, prepared.question)]
 
     def answer(self, engine: Engine, prepared: Prepared, cancel: threading.Event | None = None,
                emit: Callable[[str], None] = lambda _: None) -> Answer:
@@ -200,9 +205,12 @@ def _renumber(c: Citation, number: int) -> Citation:
     return Citation(number, c.kind, c.day, c.section, c.title, c.snippet)
 
 
-def _cut_to_fit(engine: Engine, text: str, excess_tokens: int) -> tuple[str, str]:
+def _cut_to_fit(engine: Engine, text: str, excess_tokens: int) -> str:
     tokens = engine.tokenize(text)
     keep = max(16, len(tokens) - excess_tokens - 32)
-    cut = engine.detokenize(tokens[:keep])
-    return cut, (f"Your question was cut to its first {len(cut):,} of {len(text):,} characters "
-                 "to fit the model's context.")
+    return engine.detokenize(tokens[:keep])
+
+
+def _cut_notice(cut: str, original: str) -> str:
+    return (f"Your question was cut to its first {len(cut):,} of {len(original):,} characters "
+            "to fit the model's context.")

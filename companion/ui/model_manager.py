@@ -3,73 +3,37 @@
 Everything slow (reading GGUF metadata, downloading, hashing, the test load in a
 child process) runs on the thread pool; this dialog only shows progress and
 results. It is not modal: a learner can keep studying while a model downloads,
-and closing the dialog does not stop the download.
+and closing the dialog does not stop the download. This module holds the
+installed models (use, delete, import); the catalog and its downloads are the
+``DownloadPanel`` in model_download.py.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from companion.storage import settings
 from companion.tutor import catalog, models
 from companion.tutor.catalog import human
-from companion.tutor.download import Progress, download
 from companion.tutor.engine import ModelError
+from companion.ui.model_download import DownloadPanel, model_table, table_item
 from companion.ui.theme import is_dark
 from companion.ui.workers import run_in_background
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
-FIT_COLOURS = {"fits": ("#2e7d32", "#81c995"), "tight": ("#b45309", "#fbbc04"),
-               "too big": ("#c62828", "#f28b82")}
-
-
-class _Relay(QObject):
-    """Carries progress from the download thread to the GUI thread (a queued signal)."""
-
-    progress = Signal(object)
-
-
-def _item(text: str, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if tip:
-        item.setToolTip(tip)
-    return item
-
-
-def _table(headers: list[str], parent: QWidget) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class ModelManagerDialog(QDialog):
@@ -81,30 +45,19 @@ class ModelManagerDialog(QDialog):
         self.setWindowTitle("Tutor models")
         self.setAcceptDrops(True)
         self.resize(960, 600)
-        self._cancel: threading.Event | None = None
         self._imports: list[Path] = []
         self._pending_use: str | None = None
         self._generation = 0
-        self._relay = _Relay(self)
-        self._relay.progress.connect(self._show_progress)
 
         self.in_use = QLabel(self)
-        self.installed = _table(["File", "Name", "Size", "Quantization", "Context",
-                                 "Architecture"], self)
+        self.installed = model_table(["File", "Name", "Size", "Quantization", "Context",
+                                      "Architecture"], self)
         self.installed.setAccessibleName("Installed models")
         self.use_button = QPushButton("Use as tutor model", self)
         self.delete_button = QPushButton("Delete…", self)
         self.import_button = QPushButton("Import .gguf…", self)
         drop_hint = QLabel("…or drop a .gguf file on this window.", self)
-        self.catalog = _table(["Id", "Model", "Purpose", "Download", "Needs RAM",
-                               "On this computer", "Licence", "Status"], self)
-        self.catalog.setAccessibleName("Model catalog")
-        self.download_button = QPushButton("Download", self)
-        self.download_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress_label = QLabel(self)
-        self.cancel_button = QPushButton("Cancel download", self)
+        self.downloads = DownloadPanel(self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,34 +73,21 @@ class ModelManagerDialog(QDialog):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(QLabel("<b>Catalog</b> — curated models that tutor better than the "
-                                "built-in one", self))
-        layout.addWidget(self.catalog, 3)
-        row = QHBoxLayout()
-        row.addWidget(self.download_button)
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.progress_label)
-        row.addWidget(self.cancel_button)
-        row.addStretch(0)
-        layout.addLayout(row)
+        layout.addWidget(self.downloads, 3)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
         self.use_button.clicked.connect(self.use_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(self.ask_import)
-        self.download_button.clicked.connect(self.download_selected)
-        self.cancel_button.clicked.connect(self.cancel_download)
         self.installed.itemSelectionChanged.connect(self._update_buttons)
-        self.catalog.itemSelectionChanged.connect(self._update_buttons)
+        self.downloads.notice.connect(self.say)
+        self.downloads.downloadFinished.connect(self._downloaded)
+        self.downloads.downloadFailed.connect(lambda _error: self.refresh())
         inference = self._inference()
         if inference is not None:
             inference.modelReady.connect(self._model_ready)
             inference.modelFailed.connect(self._model_failed)
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.cancel_download)
-        self._show_downloading(False)
         self.refresh()
 
     # ----- helpers ----------------------------------------------------------------------------
@@ -173,20 +113,12 @@ class ModelManagerDialog(QDialog):
         item = self.installed.item(row, 0) if row >= 0 else None
         return Path(item.data(PATH_ROLE)) if item is not None else None
 
-    def selected_entry(self) -> catalog.CatalogEntry | None:
-        row = self.catalog.currentRow()
-        item = self.catalog.item(row, 0) if row >= 0 else None
-        return catalog.find(item.text()) if item is not None else None
-
     def _update_buttons(self) -> None:
         path = self.selected_installed()
         self.use_button.setEnabled(path is not None and path != self.in_use_path())
         self.delete_button.setEnabled(path is not None and not models.is_shipped(path))
         self.delete_button.setToolTip("Models that ship with the app cannot be deleted."
                                       if path is not None and models.is_shipped(path) else "")
-        entry = self.selected_entry()
-        self.download_button.setEnabled(entry is not None and self._cancel is None
-                                        and entry.installed_path() != entry.download_path)
 
     # ----- listing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -196,21 +128,21 @@ class ModelManagerDialog(QDialog):
         paths = models.installed_models()
         self.installed.setRowCount(len(paths))
         for row, path in enumerate(paths):
-            name = _item(path.name + ("  ✓ in use" if path == in_use else ""), str(path))
+            name = table_item(path.name + ("  ✓ in use" if path == in_use else ""), str(path))
             name.setData(PATH_ROLE, str(path))
             self.installed.setItem(row, 0, name)
-            self.installed.setItem(row, 1, _item("reading…"))
+            self.installed.setItem(row, 1, table_item("reading…"))
             size = path.stat().st_size if path.exists() else None
-            self.installed.setItem(row, 2, _item(human(size)))
+            self.installed.setItem(row, 2, table_item(human(size)))
             for column in (3, 4, 5):
-                self.installed.setItem(row, column, _item(""))
+                self.installed.setItem(row, column, table_item(""))
             if path == selected:
                 self.installed.selectRow(row)
         self._generation += 1
         generation = self._generation
         run_in_background(lambda: _read_all(paths),
                           lambda found: self._fill_metadata(generation, found))
-        self._fill_catalog(in_use)
+        self.downloads.refresh(in_use)
         self._update_buttons()
 
     def _fill_metadata(self, generation: int, found: list[tuple[Path, object]]) -> None:
@@ -221,37 +153,9 @@ class ModelManagerDialog(QDialog):
                 cells = [info.name, human(info.size_bytes), info.quantization,
                          str(info.context_length or "?"), info.architecture]
                 for column, text in enumerate(cells, 1):
-                    self.installed.setItem(row, column, _item(text))
+                    self.installed.setItem(row, column, table_item(text))
             else:
-                self.installed.setItem(row, 1, _item(f"unusable: {info}", str(info)))
-
-    def _fill_catalog(self, in_use: Path | None) -> None:
-        try:
-            entries = catalog.load_catalog()
-        except catalog.CatalogError as exc:
-            self.say(str(exc), error=True)
-            entries = []
-        free = catalog.available_ram()
-        selected = self.selected_entry()
-        self.catalog.setRowCount(len(entries))
-        dark = is_dark(self)
-        for row, entry in enumerate(entries):
-            installed = entry.installed_path()
-            status = ("in use" if installed is not None and installed.resolve() == in_use
-                      else "installed" if installed is not None else "")
-            hint = catalog.fit(entry, free)
-            room = f"{free / catalog.GIB:.1f} GB free now" if free else "free memory unknown"
-            fit = _item(hint, f"Needs about {entry.min_ram_gb:.1f} GB; {room}.")
-            if hint in FIT_COLOURS:
-                fit.setForeground(QBrush(QColor(FIT_COLOURS[hint][1 if dark else 0])))
-            cells = [_item(entry.id), _item(entry.name, entry.about), _item(entry.purpose),
-                     _item(human(entry.size), f"{entry.size:,} bytes, {entry.quantization}"),
-                     _item(f"{entry.min_ram_gb:.1f} GB"), fit,
-                     _item(entry.license), _item(status)]
-            for column, cell in enumerate(cells):
-                self.catalog.setItem(row, column, cell)
-            if selected is not None and entry.id == selected.id:
-                self.catalog.selectRow(row)
+                self.installed.setItem(row, 1, table_item(f"unusable: {info}", str(info)))
 
     # ----- use and delete ---------------------------------------------------------------------
     def use_selected(self) -> None:
@@ -364,77 +268,20 @@ class ModelManagerDialog(QDialog):
             event.acceptProposedAction()
             self.import_files(files)
 
-    # ----- download ---------------------------------------------------------------------------
-    def download_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is not None:
-            self.start_download(entry)
-
+    # ----- download: the catalog half, in model_download.py ------------------------------------
     def start_download(self, entry: catalog.CatalogEntry) -> None:
-        if self._cancel is not None:
-            return
-        cancel = self._cancel = threading.Event()
-        self._show_downloading(True)
-        self.progress.setValue(0)
-        self.progress_label.setText(f"Starting {entry.name}…")
-        self.say("")
-        run_in_background(lambda: download(entry, self._relay.progress.emit, cancel),
-                          lambda path: self._downloaded(entry, path),
-                          lambda err: self._download_failed(err))
-        self._update_buttons()
+        self.downloads.start_download(entry)
 
     def cancel_download(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.cancel_button.setEnabled(False)
-            self.progress_label.setText("Cancelling…")
+        self.downloads.cancel_download()
 
-    def _show_progress(self, p: Progress) -> None:
-        if self._cancel is None or self._cancel.is_set():
-            return
-        if p.phase == "check":
-            self.progress.setRange(0, 0)  # busy: the test load has no percentage
-            self.progress_label.setText("Test-loading the model…")
-            return
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(p.fraction * 1000))
-        if p.phase == "verify":
-            self.progress_label.setText(f"Checking SHA-256… {p.fraction * 100:.0f}%")
-            return
-        text = f"{human(p.done)} of {human(p.total)}"
-        if p.speed:
-            text += f" · {human(p.speed)}/s"
-        if p.eta_s is not None:
-            text += f" · {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
-        self.progress_label.setText(text)
+    def downloading(self) -> bool:
+        return self.downloads.downloading()
 
-    def _downloaded(self, entry: catalog.CatalogEntry, path: Path) -> None:
-        self._finish_download()
-        self.say(f"Installed {entry.name}. Select it above and press “Use as tutor model”.")
+    def _downloaded(self, entry: catalog.CatalogEntry, _path: Path) -> None:
         self.window.statusBar().showMessage(f"Downloaded {entry.name}", 8000)
         self.refresh()
         self.modelsChanged.emit()
-
-    def _download_failed(self, error: str) -> None:
-        cancelled = self._cancel is not None and self._cancel.is_set()
-        self._finish_download()
-        self.say("Download cancelled; nothing was installed." if cancelled else error,
-                 error=not cancelled)
-        self.refresh()
-
-    def _finish_download(self) -> None:
-        self._cancel = None
-        self._show_downloading(False)
-        self._update_buttons()
-
-    def _show_downloading(self, on: bool) -> None:
-        for widget in (self.progress, self.progress_label, self.cancel_button):
-            widget.setVisible(on)
-        self.cancel_button.setEnabled(on)
-        self.progress.setRange(0, 1000)
-
-    def downloading(self) -> bool:
-        return self._cancel is not None
 
 
 def _read_all(paths: list[Path]) -> list[tuple[Path, object]]:

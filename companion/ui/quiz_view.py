@@ -4,141 +4,41 @@ Feedback comes at once with the answer key's explanation and a link to the
 lesson section. After a miss, "Explain my mistake" streams the tutor's
 explanation (which starts from the key's answer). At the end, "More practice"
 asks the model for new questions; only those that pass every check are shown.
+The widgets it is built from (shared with the review queue) are in quiz_widgets.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from companion import render
-from companion.curriculum import Question
 from companion.quiz import bank, explain, generation
-from companion.quiz.session import MASTERY, QuizSession
+from companion.quiz.session import QuizSession
 from companion.storage import quiz as store
-from companion.ui import theme
-from companion.ui.markdown_view import MarkdownView
 
-GOOD = "#2e7d32"
-BAD = "#c62828"
+# review_view.py and stats_view.py import some of these from here; quiz_widgets is their home
+from companion.ui.quiz_widgets import (
+    BAD,
+    GOOD,
+    ExplanationView,
+    FeedbackView,
+    OptionButton,
+    ResultsPage,
+    feedback_markdown,
+    plain_label,
+)
+
 PRACTICE_EARLIER = 5  # checked questions kept from earlier rounds, practised again
-
-
-class OptionButton(QPushButton):
-    """A push button whose text wraps, for options longer than one line."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)  # generated options are not ours
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 7, 12, 7)
-        layout.addWidget(self.label)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.option = ""
-
-    def set_option(self, number: int, text: str, mark: str = "") -> None:
-        self.option = text
-        self.label.setText(f"{mark or number}  {text}")
-        self.setAccessibleName(f"Option {number}: {text}")
-        self.updateGeometry()
-
-    def mark(self, color: str | None) -> None:
-        self.setStyleSheet(f"QPushButton {{ border: 2px solid {color}; border-radius: 4px; }}"
-                           if color else "")
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self.layout().heightForWidth(width)
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        hint = self.layout().sizeHint()
-        return QSize(max(hint.width(), 200), hint.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(120, self.layout().minimumSize().height())
-
-
-def plain_label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    font = QFont(label.font())
-    font.setBold(bold)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
-
-
-def feedback_markdown(question: Question, chosen: int, correct: bool, section_title: str) -> str:
-    """What the learner reads after answering: verdict, the key's explanation, the section."""
-    link = f"[Read the lesson: {section_title}](lesson:{question.day}#{question.section})"
-    if correct:
-        verdict = "**✔ Correct.**"
-    else:
-        verdict = (f"**✘ Not quite.** You chose {chosen + 1}; the answer is "
-                   f"**{question.answer + 1}) {_md(question.correct_option)}**.")
-    return f"{verdict}\n\n{_md(question.explanation)}\n\n{link}"
-
-
-def _md(text: str) -> str:
-    """Model text shown as literal text inside Markdown (it is sanitized again later)."""
-    for ch in "\\`*_[]>#":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("<", "&lt;")
-
-
-class FeedbackView(MarkdownView):
-    sectionRequested = Signal(int, str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.internal_links = True  # our lesson:// link to the section
-        self.setAccessibleName("Feedback")
-        self.internalLinkClicked.connect(self._open)
-
-    def show_markdown(self, text: str) -> None:
-        """Show ``text`` at the height it needs (up to a limit), leaving room below."""
-        self.set_markdown(text)
-        self.show()
-        self._fit()
-
-    def _fit(self) -> None:
-        doc = self.document()
-        doc.setTextWidth(max(self.width() - 2 * self.frameWidth(), 200))
-        height = int(doc.size().height()) + 2 * self.frameWidth() + 6
-        self.setFixedHeight(min(max(height, 60), 300))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self._fit()  # wrapping changed with the width
-
-    def _open(self, url: QUrl) -> None:
-        if url.scheme() == "lesson" and url.path().isdigit():  # lesson:4#self-attention
-            self.sectionRequested.emit(int(url.path()), url.fragment())
 
 
 class QuizView(QDialog):
@@ -203,10 +103,7 @@ class QuizView(QDialog):
         self.feedback = FeedbackView(page)
         self.feedback.sectionRequested.connect(self.sectionRequested)
         lay.addWidget(self.feedback)
-        self.explanation = QTextBrowser(page)
-        self.explanation.setOpenLinks(False)
-        self.explanation.setAccessibleName("Tutor explanation")
-        self.explanation.setPlaceholderText("The tutor's explanation appears here.")
+        self.explanation = ExplanationView(page)
         lay.addWidget(self.explanation, 3)
         lay.addStretch(1)  # takes the room while feedback and explanation are hidden
         self.status = plain_label()
@@ -228,42 +125,18 @@ class QuizView(QDialog):
         self.next_button.clicked.connect(self.next_question)
         self.pages.addWidget(page)
 
-        end = QWidget()
-        lay = QVBoxLayout(end)
-        self.score_label = plain_label(bold=True, scale=1.6)
-        self.score_label.setAccessibleName("Score")
-        self.result_label = plain_label()
-        lay.addWidget(self.score_label)
-        lay.addWidget(self.result_label)
-        lay.addSpacing(12)
-        self.practice_status = plain_label()
-        self.practice_status.setAccessibleName("Practice status")
-        self.practice_progress = QProgressBar(end)
-        self.practice_progress.setFormat("Writing question %v of %m…")
-        self.cancel_button = QPushButton("Cancel")
+        results = self.results_page = ResultsPage()
+        # the parts the quiz drives, under the names the quiz has always used for them
+        self.score_label, self.result_label = results.score_label, results.result_label
+        self.practice_status = results.practice_status
+        self.practice_progress = results.practice_progress
+        self.cancel_button = results.cancel_button
+        self.retake_button, self.practice_button = results.retake_button, results.practice_button
         self.cancel_button.clicked.connect(self.cancel_practice)
-        prow = QHBoxLayout()
-        prow.addWidget(self.practice_progress, 1)
-        prow.addWidget(self.cancel_button)
-        lay.addWidget(self.practice_status)
-        lay.addLayout(prow)
-        lay.addStretch(1)
-        brow = QHBoxLayout()
-        self.retake_button = QPushButton("Take the day's quiz again")
-        self.practice_button = QPushButton("More practice")
-        self.practice_button.setToolTip("Ask the local model for new questions about this "
-                                        "day's lesson; only checked ones are shown.")
-        close = QPushButton("Close")
-        brow.addWidget(self.retake_button)
-        brow.addWidget(self.practice_button)
-        brow.addStretch(1)
-        brow.addWidget(close)
-        lay.addLayout(brow)
         self.retake_button.clicked.connect(self.start_bank)
         self.practice_button.clicked.connect(self.more_practice)
-        close.clicked.connect(self.close)
-        self.pages.addWidget(end)
-        self._set_practice_busy(False)
+        results.close_button.clicked.connect(self.close)
+        self.pages.addWidget(results)
 
     # ----- running a quiz ------------------------------------------------------------------
     def start_bank(self) -> None:
@@ -365,22 +238,10 @@ class QuizView(QDialog):
 
     def _show_end(self, intro: bool = False) -> None:
         self.pages.setCurrentIndex(1)
-        session = self.session
-        if intro or session is None:
-            self.score_label.setText(f"Practice for day {self.day}")
-            self.result_label.setText("")
-            return
-        if session.kind == "practice":
-            self.score_label.setText(f"Practice: {session.correct} of {session.answered} correct")
-            self.result_label.setText("Practice questions do not count towards mastery.")
-            return
-        self.score_label.setText(f"Score: {session.correct} / {session.total} "
-                                 f"({session.percent}%)")
-        lines = [f"Day {self.day} mastered!" if session.mastered else
-                 f"{round(MASTERY * 100)}% or better masters the day."]
-        if session.missed:
-            lines.append(f"{session.missed} missed question(s) are in your review queue.")
-        self.result_label.setText("\n".join(lines))
+        if intro or self.session is None:
+            self.results_page.show_intro(self.day)
+        else:
+            self.results_page.show_score(self.session, self.day)
 
     # ----- explain my mistake --------------------------------------------------------------
     def explain_mistake(self) -> None:
@@ -428,18 +289,12 @@ class QuizView(QDialog):
         self.practice_status.setText("The local model is writing practice questions from "
                                      "this day's lesson; each one is checked before it is "
                                      "shown…")
-        self._set_practice_busy(True)
+        self.results_page.set_practice_busy(True)
 
     def cancel_practice(self) -> None:
         if self.practice_job is not None and self.inference is not None:
             self.inference.cancel(self.practice_job)
             self.practice_status.setText("Stopping…")
-
-    def _set_practice_busy(self, busy: bool) -> None:
-        self.practice_progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.practice_button.setEnabled(not busy)
-        self.retake_button.setEnabled(not busy)
 
     def _practice_done(self, result: generation.GenerationResult) -> None:
         self.last_result = result
@@ -473,10 +328,7 @@ class QuizView(QDialog):
     # ----- inference signals ---------------------------------------------------------------
     def _on_text(self, job_id: int, text: str) -> None:
         if job_id == self.explain_job:
-            cursor = QTextCursor(self.explanation.document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(text)
-            self.explanation.ensureCursorVisible()
+            self.explanation.append_text(text)
         elif job_id == self.practice_job:
             done = generation.parse_progress(text)
             if done:
@@ -489,16 +341,14 @@ class QuizView(QDialog):
             self._explained(result)
         elif job_id == self.practice_job:
             self.practice_job = None
-            self._set_practice_busy(False)
+            self.results_page.set_practice_busy(False)
             self._practice_done(result)
 
     def _explained(self, result: explain.Explanation) -> None:
         self.stop_button.hide()
         self.explain_button.setEnabled(True)
         text = result.text + ("\n\n*(stopped)*" if result.stopped else "")
-        dark = theme.is_dark(self)
-        self.explanation.document().setDefaultStyleSheet(theme.document_css(dark))
-        self.explanation.setHtml(render.to_html(text, dark))  # model text: sanitized
+        self.explanation.show_markdown(text)
         self.status.setText("Explanation from the local tutor; the answer key above is "
                             "authoritative.")
 
@@ -510,7 +360,7 @@ class QuizView(QDialog):
             self.explanation.setPlainText(f"The tutor could not explain: {message}")
         elif job_id == self.practice_job:
             self.practice_job = None
-            self._set_practice_busy(False)
+            self.results_page.set_practice_busy(False)
             self.practice_status.setText(f"No practice questions: {message}")
 
     def done(self, code: int) -> None:  # closing: stop whatever the model is doing for us

@@ -58,9 +58,10 @@ def hub(monkeypatch):
 
 
 def select_catalog(dlg, entry_id: str) -> None:
-    for row in range(dlg.catalog.rowCount()):
-        if dlg.catalog.item(row, 0).text() == entry_id:
-            dlg.catalog.selectRow(row)
+    table = dlg.downloads.catalog
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == entry_id:
+            table.selectRow(row)
             return
     raise AssertionError(entry_id)
 
@@ -106,42 +107,46 @@ def test_menu_opens_the_manager_with_metadata_and_fit_hints(window, dialog, qtbo
     assert not dialog.delete_button.isEnabled()  # the built-in model cannot be deleted
 
     entries = catalog.load_catalog()
-    assert dialog.catalog.rowCount() == len(entries)
+    table = dialog.downloads.catalog
+    assert table.rowCount() == len(entries)
     free = catalog.available_ram()
     for row, entry in enumerate(entries):
-        assert cell(dialog.catalog, row, 0) == entry.id
-        assert cell(dialog.catalog, row, 5) == catalog.fit(entry, free)
-    assert cell(dialog.catalog, 0, 7) == "in use"
+        assert cell(table, row, 0) == entry.id
+        assert cell(table, row, 5) == catalog.fit(entry, free)
+    assert cell(table, 0, 7) == "in use"
     SHOTS.mkdir(exist_ok=True)
     assert dialog.grab().save(str(SHOTS / "model-manager.png"))
 
 
 def test_download_shows_progress_then_installs(dialog, hub, qtbot):
     hub.rate = 30_000_000  # about 3 s, so the progress can be seen
+    downloads = dialog.downloads
     select_catalog(dialog, ENTRY_ID)
-    assert dialog.download_button.isEnabled()
-    dialog.download_button.click()
-    assert dialog.downloading() and dialog.progress.isVisible() and dialog.cancel_button.isVisible()
-    label = dialog.progress_label.text
-    qtbot.waitUntil(lambda: dialog.progress.value() > 0 and " of " in label()
+    assert downloads.download_button.isEnabled()
+    downloads.download_button.click()
+    assert dialog.downloading() and downloads.progress.isVisible()
+    assert downloads.cancel_button.isVisible()
+    label = downloads.progress_label.text
+    qtbot.waitUntil(lambda: downloads.progress.value() > 0 and " of " in label()
                     and "MB/s" in label() and "left" in label(), timeout=20000)
     assert dialog.grab().save(str(SHOTS / "model-manager-downloading.png"))
     qtbot.waitUntil(lambda: not dialog.downloading(), timeout=60000)
     assert "Installed" in dialog.message.text(), dialog.message.text()
     installed = paths.models_dir() / catalog.find(ENTRY_ID).file
-    assert installed.is_file() and not dialog.progress.isVisible()
+    assert installed.is_file() and not downloads.progress.isVisible()
     assert dialog.installed.rowCount() == 2
     select_catalog(dialog, ENTRY_ID)
-    assert not dialog.download_button.isEnabled()  # nothing left to download
+    assert not downloads.download_button.isEnabled()  # nothing left to download
 
 
 def test_cancel_stops_the_download_and_leaves_nothing(dialog, hub, qtbot):
     hub.rate = 10_000_000  # ten seconds for the whole file: plenty of time to cancel
+    downloads = dialog.downloads
     select_catalog(dialog, ENTRY_ID)
-    dialog.download_button.click()
-    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=20000)
-    dialog.cancel_button.click()
-    assert dialog.progress_label.text() == "Cancelling…"
+    downloads.download_button.click()
+    qtbot.waitUntil(lambda: downloads.progress.value() > 0, timeout=20000)
+    downloads.cancel_button.click()
+    assert downloads.progress_label.text() == "Cancelling…"
     qtbot.waitUntil(lambda: not dialog.downloading(), timeout=20000)
     assert "cancelled" in dialog.message.text()
     folder = paths.models_dir()

@@ -1,0 +1,221 @@
+"""Building blocks of the quiz and review dialogs.
+
+The quiz (quiz_view.py) and the review queue (review_view.py) show a question
+the same way: wrapped option buttons marked ✔/✘, then feedback with the answer
+key's explanation and a link to the lesson. Keeping those pieces here means both
+dialogs look and behave alike. The quiz's own streamed explanation box and its
+results page live here too, so that quiz_view.py holds what the quiz does rather
+than how its widgets are laid out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QFont, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.curriculum import Question
+from companion.quiz.session import MASTERY, QuizSession
+from companion.ui.markdown_view import MarkdownView
+
+GOOD = "#2e7d32"
+BAD = "#c62828"
+
+
+class OptionButton(QPushButton):
+    """A push button whose text wraps, for options longer than one line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # generated options are not ours
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 7, 12, 7)
+        layout.addWidget(self.label)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.option = ""
+
+    def set_option(self, number: int, text: str, mark: str = "") -> None:
+        self.option = text
+        self.label.setText(f"{mark or number}  {text}")
+        self.setAccessibleName(f"Option {number}: {text}")
+        self.updateGeometry()
+
+    def mark(self, color: str | None) -> None:
+        self.setStyleSheet(f"QPushButton {{ border: 2px solid {color}; border-radius: 4px; }}"
+                           if color else "")
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self.layout().heightForWidth(width)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = self.layout().sizeHint()
+        return QSize(max(hint.width(), 200), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(120, self.layout().minimumSize().height())
+
+
+def plain_label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabel:
+    """A wrapped, selectable label that never reads its text as HTML: questions may be generated."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    font = QFont(label.font())
+    font.setBold(bold)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+def feedback_markdown(question: Question, chosen: int, correct: bool, section_title: str) -> str:
+    """What the learner reads after answering: verdict, the key's explanation, the section."""
+    link = f"[Read the lesson: {section_title}](lesson:{question.day}#{question.section})"
+    if correct:
+        verdict = "**✔ Correct.**"
+    else:
+        verdict = (f"**✘ Not quite.** You chose {chosen + 1}; the answer is "
+                   f"**{question.answer + 1}) {_md(question.correct_option)}**.")
+    return f"{verdict}\n\n{_md(question.explanation)}\n\n{link}"
+
+
+def _md(text: str) -> str:
+    """Model text shown as literal text inside Markdown (it is sanitized again later)."""
+    for ch in "\\`*_[]>#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("<", "&lt;")
+
+
+class FeedbackView(MarkdownView):
+    sectionRequested = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.internal_links = True  # our lesson:// link to the section
+        self.setAccessibleName("Feedback")
+        self.internalLinkClicked.connect(self._open)
+
+    def show_markdown(self, text: str) -> None:
+        """Show ``text`` at the height it needs (up to a limit), leaving room below."""
+        self.set_markdown(text)
+        self.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        doc = self.document()
+        doc.setTextWidth(max(self.width() - 2 * self.frameWidth(), 200))
+        height = int(doc.size().height()) + 2 * self.frameWidth() + 6
+        self.setFixedHeight(min(max(height, 60), 300))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()  # wrapping changed with the width
+
+    def _open(self, url: QUrl) -> None:
+        if url.scheme() == "lesson" and url.path().isdigit():  # lesson:4#self-attention
+            self.sectionRequested.emit(int(url.path()), url.fragment())
+
+
+class ExplanationView(MarkdownView):
+    """The tutor's explanation: plain text while it streams in, rendered once at the end.
+
+    Re-rendering Markdown for every chunk would be slow and make the text jump. As a
+    MarkdownView it loads no resources and opens links only on an explicit click.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Tutor explanation")
+        self.setPlaceholderText("The tutor's explanation appears here.")
+
+    def append_text(self, text: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        self.ensureCursorVisible()
+
+    def show_markdown(self, text: str) -> None:
+        self.set_markdown(text)  # model text: sanitized by render.to_html
+
+
+class ResultsPage(QWidget):
+    """The quiz's last page: the score, then "More practice" with its progress and Cancel.
+
+    Only the look lives here; the quiz dialog connects the buttons to what they do.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        self.score_label = plain_label(bold=True, scale=1.6)
+        self.score_label.setAccessibleName("Score")
+        self.result_label = plain_label()
+        lay.addWidget(self.score_label)
+        lay.addWidget(self.result_label)
+        lay.addSpacing(12)
+        self.practice_status = plain_label()
+        self.practice_status.setAccessibleName("Practice status")
+        self.practice_progress = QProgressBar(self)
+        self.practice_progress.setFormat("Writing question %v of %m…")
+        self.cancel_button = QPushButton("Cancel")
+        prow = QHBoxLayout()
+        prow.addWidget(self.practice_progress, 1)
+        prow.addWidget(self.cancel_button)
+        lay.addWidget(self.practice_status)
+        lay.addLayout(prow)
+        lay.addStretch(1)
+        brow = QHBoxLayout()
+        self.retake_button = QPushButton("Take the day's quiz again")
+        self.practice_button = QPushButton("More practice")
+        self.practice_button.setToolTip("Ask the local model for new questions about this "
+                                        "day's lesson; only checked ones are shown.")
+        self.close_button = QPushButton("Close")
+        brow.addWidget(self.retake_button)
+        brow.addWidget(self.practice_button)
+        brow.addStretch(1)
+        brow.addWidget(self.close_button)
+        lay.addLayout(brow)
+        self.set_practice_busy(False)
+
+    def set_practice_busy(self, busy: bool) -> None:
+        """While the model writes questions: show progress and Cancel, and block a restart."""
+        self.practice_progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.practice_button.setEnabled(not busy)
+        self.retake_button.setEnabled(not busy)
+
+    def show_intro(self, day: int) -> None:
+        self.score_label.setText(f"Practice for day {day}")
+        self.result_label.setText("")
+
+    def show_score(self, session: QuizSession, day: int) -> None:
+        """The score, and what it means: mastery for the day's quiz, nothing for practice."""
+        if session.kind == "practice":
+            self.score_label.setText(f"Practice: {session.correct} of {session.answered} correct")
+            self.result_label.setText("Practice questions do not count towards mastery.")
+            return
+        self.score_label.setText(f"Score: {session.correct} / {session.total} "
+                                 f"({session.percent}%)")
+        lines = [f"Day {day} mastered!" if session.mastered else
+                 f"{round(MASTERY * 100)}% or better masters the day."]
+        if session.missed:
+            lines.append(f"{session.missed} missed question(s) are in your review queue.")
+        self.result_label.setText("\n".join(lines))
