@@ -335,16 +335,6 @@ def test_windowed_app_without_standard_streams_still_prints_and_loads_the_model(
     assert out.stdout == "before=False,False after=True,True loaded"
 
 
-def test_the_frozen_app_makes_openmp_threads_wait_passively(monkeypatch):
-    entry = _load("companion_frozen_entry", "entry.py")
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    entry.calm_openmp()
-    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a learner's own choice wins
-    entry.calm_openmp()
-    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
-
-
 @pytest.mark.skipif(os.name == "nt", reason="POSIX shell script")
 def test_ci_script_refuses_to_run_without_pyinstaller(tmp_path: Path):
     fake_python = tmp_path / "python"
