@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,11 @@ class CatalogEntry:
 
 
 def catalog_path() -> Path:
-    return paths.app_dir() / "models" / "catalog.toml"
+    """``models/catalog.toml`` beside the app (checkout, bundle), else the wheel's copy."""
+    beside = paths.app_dir() / "models" / "catalog.toml"
+    if beside.is_file():
+        return beside
+    return Path(str(resources.files("companion.model_catalog").joinpath("catalog.toml")))
 
 
 def load_catalog(path: Path | None = None) -> list[CatalogEntry]:
