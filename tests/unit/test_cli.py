@@ -51,3 +51,13 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path: Path):
     assert len(out.stderr.strip().splitlines()) == 1
     out = run("export", "--format", "pdf", "--out", "x", home=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path):
+    env = {**os.environ, "COMPANION_HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "companion", "search", "attention", "--json",
+                             "--limit", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    proc.stdout.close()  # the reader is gone before the first write, like `| true`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "error" not in err
