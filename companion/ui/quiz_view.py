@@ -32,8 +32,8 @@ from companion.ui.quiz_widgets import (
     GOOD,
     ExplanationView,
     FeedbackView,
-    OptionButton,
     ResultsPage,
+    add_option_buttons,
     feedback_markdown,
     plain_label,
 )
@@ -93,12 +93,8 @@ class QuizView(QDialog):
         lay.addWidget(self.header)
         lay.addWidget(self.generated_tag)
         lay.addWidget(self.question_label)
-        self.option_buttons = []
+        self.option_buttons = add_option_buttons(lay, page, self.choose)
         for i in range(4):
-            button = OptionButton(page)
-            button.clicked.connect(lambda _=False, i=i: self.choose(i))
-            lay.addWidget(button)
-            self.option_buttons.append(button)
             QShortcut(QKeySequence(str(i + 1)), self, activated=lambda i=i: self.choose(i))
         self.feedback = FeedbackView(page)
         self.feedback.sectionRequested.connect(self.sectionRequested)

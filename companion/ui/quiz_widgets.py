@@ -10,6 +10,8 @@ than how its widgets are laid out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
@@ -132,6 +134,18 @@ class FeedbackView(MarkdownView):
     def _open(self, url: QUrl) -> None:
         if url.scheme() == "lesson" and url.path().isdigit():  # lesson:4#self-attention
             self.sectionRequested.emit(int(url.path()), url.fragment())
+
+
+def add_option_buttons(layout: QVBoxLayout, parent: QWidget,
+                       choose: Callable[[int], None]) -> list[OptionButton]:
+    """The four answer buttons that quiz and review both show, wired to ``choose(i)``."""
+    buttons = []
+    for i in range(4):
+        button = OptionButton(parent)
+        button.clicked.connect(lambda _=False, i=i: choose(i))
+        layout.addWidget(button)
+        buttons.append(button)
+    return buttons
 
 
 class ExplanationView(MarkdownView):

@@ -22,14 +22,8 @@ from PySide6.QtWidgets import (
 from companion.quiz import bank, scheduling
 from companion.quiz.scheduling import Grade
 from companion.storage import quiz as store
-from companion.ui.quiz_view import (
-    BAD,
-    GOOD,
-    FeedbackView,
-    OptionButton,
-    feedback_markdown,
-    plain_label,
-)
+from companion.ui.quiz_view import BAD, GOOD, FeedbackView, feedback_markdown, plain_label
+from companion.ui.quiz_widgets import add_option_buttons
 
 LIMIT = 200  # one sitting; more than this can wait for tomorrow
 
@@ -61,12 +55,7 @@ class ReviewView(QDialog):
         self.question_label.setAccessibleName("Question")
         lay.addWidget(self.header)
         lay.addWidget(self.question_label)
-        self.option_buttons = []
-        for i in range(4):
-            button = OptionButton(self)
-            button.clicked.connect(lambda _=False, i=i: self.choose(i))
-            lay.addWidget(button)
-            self.option_buttons.append(button)
+        self.option_buttons = add_option_buttons(lay, self, self.choose)
         self.feedback = FeedbackView(self)
         self.feedback.sectionRequested.connect(self.sectionRequested)
         lay.addWidget(self.feedback)
