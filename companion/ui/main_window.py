@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.add_action(self.file_menu, "Set &start date…", self.change_start_date)
         self.file_menu.addSeparator()
-        self.add_action(self.file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # not StandardKey.Quit: it is empty on some platforms
+        self.add_action(self.file_menu, "&Quit", self.close, "Ctrl+Q")
         go = bar.addMenu("&Go")
         self.add_action(go, "&Search…", self.open_search, "Ctrl+K")
         self.add_action(go, "&Previous day", lambda: self.step_day(-1), "Ctrl+PgUp")
