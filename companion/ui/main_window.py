@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(1, 1)
         split.setCollapsible(1, False)
         self.lesson.setMinimumWidth(420)
+        self.day_list.setMinimumWidth(210)
         split.setSizes([250, 620, 330])
         self.setCentralWidget(split)
 

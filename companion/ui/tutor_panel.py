@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,7 +52,9 @@ class TutorPanel(QDockWidget):
 
         body = QWidget(self)
         self.chat_picker = QComboBox(body)
-        self.chat_picker.setMinimumContentsLength(18)
+        self.chat_picker.setMinimumContentsLength(8)
+        self.chat_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.chat_filter = QLineEdit(body)
         self.chat_filter.setPlaceholderText("Search conversations")
         self.chat_filter.setClearButtonEnabled(True)
@@ -362,7 +364,9 @@ class TutorPanel(QDockWidget):
 def install(window, inference: Inference) -> TutorPanel:
     panel = TutorPanel(window, inference)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
-    window.resizeDocks([panel], [340], Qt.Orientation.Horizontal)
+    # sized once the window has its real width: a quarter of it, at least 300 px
+    QTimer.singleShot(0, lambda: window.resizeDocks(
+        [panel], [max(300, window.width() // 4)], Qt.Orientation.Horizontal))
     toggle = panel.toggleViewAction()
     toggle.setText("&Tutor panel")
     toggle.setShortcut(QKeySequence("Ctrl+J"))

@@ -23,6 +23,7 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
     for width, height in ((1440, 900), (1280, 800)):
         window.resize(width, height)
         window.show_day(4)
+        window.resizeDocks([window.tutor], [width // 4], Qt.Orientation.Horizontal)
         assert window.lesson.width() >= 420
         assert window.grab().save(str(SHOTS / f"main-window-{width}.png"))
 
