@@ -16,7 +16,8 @@ SHOTS = Path(os.environ.get("COMPANION_SCREENSHOTS", Path(__file__).parent / "sc
 
 def test_opens_on_today_with_lesson_checklist_and_notes(window):
     assert window.notes.day == 4  # started 3 days ago
-    assert "Transformer" in window.lesson.toPlainText() or window.lesson.toPlainText()
+    assert window.lesson.toPlainText().startswith("Day 4: The Transformer")
+    assert "Multi-head attention" in window.lesson.toPlainText()
     assert window.checklist.count() >= 4
     assert "today" in window.day_list.currentItem().text(0)
     SHOTS.mkdir(exist_ok=True)
