@@ -28,14 +28,14 @@ from companion.storage import quiz as store
 
 # review_view.py and stats_view.py import some of these from here; quiz_widgets is their home
 from companion.ui.quiz_widgets import (
-    BAD,
-    GOOD,
     ExplanationView,
     FeedbackView,
     ResultsPage,
     add_option_buttons,
     feedback_markdown,
+    mark_answer,
     plain_label,
+    show_options,
 )
 
 PRACTICE_EARLIER = 5  # checked questions kept from earlier rounds, practised again
@@ -161,12 +161,7 @@ class QuizView(QDialog):
         self.generated_tag.setVisible(q.generated)
         self.flag_button.setVisible(q.generated)
         self.question_label.setText(q.question)
-        for i, button in enumerate(self.option_buttons):
-            button.setVisible(i < len(q.options))
-            button.setEnabled(True)
-            button.mark(None)
-            if i < len(q.options):
-                button.set_option(i + 1, q.options[i])
+        show_options(self.option_buttons, q.options)
         self.feedback.hide()
         self.explanation.hide()
         self.explanation.clear()
@@ -189,13 +184,7 @@ class QuizView(QDialog):
         except Exception as exc:  # a locked or full disk: say so, keep the quiz usable
             self.status.setText(f"Could not save your answer: {str(exc).splitlines()[0]}")
             return
-        for i, button in enumerate(self.option_buttons[: len(q.options)]):
-            if i == q.answer:  # buttons stay enabled (readable); further clicks are ignored
-                button.mark(GOOD)
-                button.set_option(i + 1, q.options[i], "✔")
-            elif i == index:
-                button.mark(BAD)
-                button.set_option(i + 1, q.options[i], "✘")
+        mark_answer(self.option_buttons, q, index)
         self.feedback.show_markdown(feedback_markdown(
             q, index, feedback.correct, bank.section_title(self.study.course, q)))
         self.explain_button.setVisible(not feedback.correct)

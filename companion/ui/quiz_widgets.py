@@ -148,6 +148,27 @@ def add_option_buttons(layout: QVBoxLayout, parent: QWidget,
     return buttons
 
 
+def show_options(buttons: list[OptionButton], options: tuple[str, ...]) -> None:
+    """Put a question's options on the buttons, unmarked; spare buttons are hidden."""
+    for i, button in enumerate(buttons):
+        button.setVisible(i < len(options))
+        button.setEnabled(True)
+        button.mark(None)
+        if i < len(options):
+            button.set_option(i + 1, options[i])
+
+
+def mark_answer(buttons: list[OptionButton], question: Question, chosen: int) -> None:
+    """Show the right option (✔) and, if different, the learner's choice (✘)."""
+    for i, button in enumerate(buttons[: len(question.options)]):
+        if i == question.answer:  # buttons stay enabled (readable); further clicks are ignored
+            button.mark(GOOD)
+            button.set_option(i + 1, question.options[i], "✔")
+        elif i == chosen:
+            button.mark(BAD)
+            button.set_option(i + 1, question.options[i], "✘")
+
+
 class ExplanationView(MarkdownView):
     """The tutor's explanation: plain text while it streams in, rendered once at the end.
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from companion.quiz import bank, scheduling
 from companion.quiz.scheduling import Grade
 from companion.storage import quiz as store
-from companion.ui.quiz_view import BAD, GOOD, FeedbackView, feedback_markdown, plain_label
-from companion.ui.quiz_widgets import add_option_buttons
+from companion.ui.quiz_view import FeedbackView, feedback_markdown, plain_label
+from companion.ui.quiz_widgets import add_option_buttons, mark_answer, show_options
 
 LIMIT = 200  # one sitting; more than this can wait for tomorrow
 
@@ -103,12 +103,7 @@ class ReviewView(QDialog):
                             f"day {question.day} · {section}"
                             + (" · generated question" if question.generated else ""))
         self.question_label.setText(question.question)
-        for i, button in enumerate(self.option_buttons):
-            button.setVisible(i < len(question.options))
-            button.setEnabled(True)
-            button.mark(None)
-            if i < len(question.options):
-                button.set_option(i + 1, question.options[i])
+        show_options(self.option_buttons, question.options)
         self.feedback.hide()
         self.status.setText("Answer first, then rate how well you remembered it.")
         for button in self.grade_buttons.values():
@@ -121,13 +116,7 @@ class ReviewView(QDialog):
             return
         self.chosen = index
         ok = index == q.answer
-        for i, button in enumerate(self.option_buttons[: len(q.options)]):
-            if i == q.answer:  # buttons stay enabled (readable); further clicks are ignored
-                button.mark(GOOD)
-                button.set_option(i + 1, q.options[i], "✔")
-            elif i == index:
-                button.mark(BAD)
-                button.set_option(i + 1, q.options[i], "✘")
+        mark_answer(self.option_buttons, q, index)
         self.feedback.show_markdown(feedback_markdown(q, index, ok,
                                                       bank.section_title(self.study.course, q)))
         when = scheduling.preview(scheduling.load(self.card))
