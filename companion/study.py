@@ -41,7 +41,7 @@ class Study:
         )
 
     def export(self, fmt: str, out: Path, on_conflict: str = "fail") -> list[Path]:
-        return write(planned_files(fmt, out, self.course, self.record()), on_conflict)
+        return write(self.export_plan(fmt, out), on_conflict)
 
     def export_plan(self, fmt: str, out: Path) -> dict[Path, str]:
         return planned_files(fmt, out, self.course, self.record())

@@ -45,7 +45,6 @@ class Turn:
 class Prepared:
     question: str
     passages: list[Passage]
-    day: int | None = None
 
 
 @dataclass
@@ -95,7 +94,7 @@ class Conversation:
         if not question:
             raise ValueError("Please type a question first.")
         # a huge paste is still answered (cut to fit later); retrieval reads its start only
-        return Prepared(question, retrieve(db, course, question[:RETRIEVAL_CHARS], day), day)
+        return Prepared(question, retrieve(db, course, question[:RETRIEVAL_CHARS], day))
 
     # ----- prompt building ---------------------------------------------------------------
     def _messages(self, turns: list[Turn], current: str) -> list[Message]:

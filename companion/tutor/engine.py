@@ -99,7 +99,6 @@ class Engine:
         self._llm = self._load()
         meta = self._llm.metadata
         self.name = self.model_path.stem
-        self.architecture = meta.get("general.architecture", "unknown")
         self._format = self._formatter(meta)
 
     # ----- loading -----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion import paths
-from companion.export import ExportError
+from companion.export import ExportError, write
 from companion.storage import notes, progress, settings
 from companion.storage.search import Hit
 from companion.study import Study
@@ -237,8 +238,6 @@ class MainWindow(QMainWindow):
 
     def export_notes(self) -> None:
         self.notes.flush()
-        from pathlib import Path
-
         dialog = ExportDialog(Path.home(), self)
         if not dialog.exec():
             return
@@ -264,8 +263,6 @@ class MainWindow(QMainWindow):
                 policy = "rename"
             else:
                 return
-        from companion.export import write
-
         self.statusBar().showMessage("Exporting…")
         run_in_background(
             lambda: write(plan, policy),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
@@ -338,8 +340,6 @@ class TutorPanel(QDockWidget):
         if chat is None:
             self.status.setText("Open a conversation to export it.")
             return
-        from pathlib import Path
-
         suggested = str(Path.home() / f"{safe_name(chat.title)}.md")
         target, _ = QFileDialog.getSaveFileName(
             self, "Export conversation", suggested, "Markdown (*.md)",
