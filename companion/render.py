@@ -47,20 +47,33 @@ def _converter(dark: bool) -> markdown.Markdown:
     )
 
 
-def to_html(text: str, dark: bool = False, internal_links: bool = False) -> str:
+FIGURE_PREFIX = "figures/"  # the course's own figures; the only images ever shown
+
+
+def _keep_figure(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        ok = value.startswith(FIGURE_PREFIX) and ".." not in value and value.endswith(".svg")
+        return value if ok else None
+    return _keep_attribute(tag, attr, value)
+
+
+def to_html(text: str, dark: bool = False, internal_links: bool = False,
+            figures: bool = False) -> str:
     """Render Markdown and return HTML safe to show in a QTextBrowser.
 
     ``internal_links`` also keeps ``lesson:`` and ``action:`` links, which only
-    navigate inside the app (citations, "Save to notes").
+    navigate inside the app (citations, "Save to notes"). ``figures`` keeps images
+    whose source is one of the course's own ``figures/…svg`` (lessons only; notes and
+    model output never show images).
     """
     converter = _converter(dark)
     converter.reset()
     raw = converter.convert(text)
     return nh3.clean(
         raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep_attribute,
+        tags=ALLOWED_TAGS | ({"img"} if figures else set()),
+        attributes=ALLOWED_ATTRIBUTES | ({"img": {"src", "alt", "title"}} if figures else {}),
+        attribute_filter=_keep_figure if figures else _keep_attribute,
         url_schemes={"http", "https", "mailto"} | ({"lesson", "action"} if internal_links
                                                     else set()),
         link_rel=None,

@@ -43,8 +43,11 @@ def _render(module, theme: Theme) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
-    # matplotlib writes a fixed width/height in pt; the viewer scales by viewBox
-    return buffer.getvalue()
+    # matplotlib writes the space glyph as a <path> with no data, which Qt's SVG renderer
+    # reports as broken ("Invalid path data", "link #DejaVuSans-3 is undefined"): an empty
+    # group draws the same nothing without the warnings
+    return re.sub(r'<path id="([\w-]+)" transform="[^"]*"/>', r'<g id="\1"/>',
+                  buffer.getvalue())
 
 
 def build(names: list[str]) -> list[Path]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from companion.curriculum import Course
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+from companion.text import utc_stamp as now
 
 
 def set_done(db: sqlite_utils.Database, task_id: str, day: int, done: bool) -> None:
@@ -42,7 +38,8 @@ class Progress:
 def day_progress(db: sqlite_utils.Database, course: Course) -> dict[int, Progress]:
     done = done_tasks(db)
     return {
-        d.number: Progress(sum(t.id in done for t in d.tasks), len(d.tasks)) for d in course.days
+        d.number: Progress(sum(t.id in done for t in d.required_tasks), len(d.required_tasks))
+        for d in course.days
     }
 
 

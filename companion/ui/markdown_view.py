@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPainter, QTextDocument
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from companion import render
+from companion.curriculum.loader import FIGURES_DIR
 from companion.ui import theme
+
+MAX_FIGURE_WIDTH = 720  # logical pixels: a figure never outgrows a comfortable reading column
+PT_TO_PX = 4 / 3  # an SVG's size in points, at the 96 px per inch Qt assumes
 
 EXTERNAL_SCHEMES = {"http", "https", "mailto"}
 
@@ -25,15 +30,42 @@ class MarkdownView(QTextBrowser):
         self._markdown = ""
 
     def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 (Qt name)
-        return None  # no images, style sheets or files: nothing leaves the app
+        """Only the course's own figures load; no other image, style sheet or file ever does."""
+        if (self.figures and kind == QTextDocument.ResourceType.ImageResource
+                and url.scheme() == "" and url.path().startswith(render.FIGURE_PREFIX)):
+            return self._figure(url.path().removeprefix(render.FIGURE_PREFIX))
+        return None
 
     internal_links = False  # True where our own lesson: and action: links appear
+    figures = False  # True in the lesson view: course figures are shown
+
+    def _figure(self, name: str) -> QImage | None:
+        """An SVG figure drawn at this screen's pixel ratio, in the palette's variant."""
+        dark = theme.is_dark(self)
+        path = FIGURES_DIR / (name.replace(".svg", ".dark.svg") if dark else name)
+        if not path.is_file() or path.parent != FIGURES_DIR:
+            return None
+        svg = QSvgRenderer(str(path))
+        if not svg.isValid():
+            return None
+        size = svg.defaultSize() * PT_TO_PX  # matplotlib sizes figures in points
+        width = min(MAX_FIGURE_WIDTH, max(200, self.viewport().width() - 40))
+        if size.width() > width:
+            size = QSize(width, round(size.height() * width / size.width()))
+        ratio = self.devicePixelRatioF()
+        image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        svg.render(painter)
+        painter.end()
+        image.setDevicePixelRatio(ratio)
+        return image
 
     def set_markdown(self, text: str) -> None:
         self._markdown = text
         dark = theme.is_dark(self)
         self.document().setDefaultStyleSheet(theme.document_css(dark))
-        self.setHtml(render.to_html(text, dark, self.internal_links))
+        self.setHtml(render.to_html(text, dark, self.internal_links, self.figures))
 
     def markdown(self) -> str:
         return self._markdown

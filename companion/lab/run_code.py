@@ -1,0 +1,83 @@
+"""Run a lesson's code block in a separate Python process, with a time limit.
+
+The learner's own interpreter runs it (numpy is there; matplotlib if installed),
+in a fresh temporary folder, isolated from the app: a crash, an endless loop or a
+``sys.exit`` in lesson code never touches the app. Only code the learner asked to
+run is ever run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion.curriculum import Day
+
+TIME_LIMIT_S = 30.0
+OUTPUT_LIMIT = 200_000  # characters of stdout/stderr kept
+
+
+@dataclass
+class RunResult:
+    stdout: str
+    stderr: str
+    returncode: int
+    timed_out: bool = False
+    figures: list[Path] = field(default_factory=list)  # PNGs saved by matplotlib
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+# Make plt.show() save PNGs instead of opening windows, so figures can be shown inline.
+_PRELUDE = """
+import os as _os
+_os.environ.setdefault("MPLBACKEND", "Agg")
+try:
+    import matplotlib.pyplot as _plt
+    def _save_figures(*_a, **_k):
+        for _n in _plt.get_fignums():
+            _plt.figure(_n).savefig(f"figure-{len(_os.listdir('.')):03d}.png", dpi=110)
+        _plt.close("all")
+    _plt.show = _save_figures
+except ImportError:
+    pass
+"""
+
+
+def program(day: Day, block: int) -> str:
+    """The code to run for ``block`` of ``day``: the blocks it requires first, then itself."""
+    blocks = {b.number: b for b in day.code_blocks()}
+    if block not in blocks:
+        raise ValueError(f"Day {day.number} has {len(blocks)} code blocks; there is no "
+                         f"block {block}.")
+    note = day.code_note(block)
+    order = [*(note.requires if note else ()), block]
+    return "\n\n".join(blocks[n].code for n in order)
+
+
+def run(code: str, timeout: float = TIME_LIMIT_S) -> RunResult:
+    """Run ``code`` with this Python in a temporary folder; never raises for the code's errors."""
+    with tempfile.TemporaryDirectory(prefix="companion-run-") as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
+        env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
+        try:
+            done = subprocess.run([sys.executable, "-I", "-c", _PRELUDE + "\n" + code],
+                                  cwd=folder, env=env, capture_output=True, text=True,
+                                  timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) \
+                else (exc.stdout or "")
+            return RunResult(out[:OUTPUT_LIMIT], f"Stopped after {timeout:.0f} s.", -1, True)
+        figures = []
+        for png in sorted(Path(folder).glob("figure-*.png")):
+            kept = Path(tempfile.mkstemp(prefix="companion-figure-", suffix=".png")[1])
+            kept.write_bytes(png.read_bytes())
+            figures.append(kept)
+        return RunResult(done.stdout[:OUTPUT_LIMIT], done.stderr[:OUTPUT_LIMIT],
+                         done.returncode, False, figures)
