@@ -24,8 +24,9 @@ os.environ.setdefault("COMPANION_HOME", tempfile.mkdtemp(prefix="companion-bench
 
 from companion.study import Study  # noqa: E402
 from companion.tutor.conversation import Conversation  # noqa: E402
-from companion.tutor.engine import Engine, Sampling  # noqa: E402
-from companion.tutor.models import resolve_model  # noqa: E402
+from companion.tutor.engine import Sampling  # noqa: E402
+from companion.tutor.llama_engine import LlamaEngine  # noqa: E402
+from companion.tutor.model_files import resolve_model  # noqa: E402
 
 QUESTION = "What is multi-head attention and why does it use several heads?"
 FOLLOW_UP = "How many heads does each attention layer use?"
@@ -34,7 +35,7 @@ SEED = 1234
 
 
 def pipeline_run(model: Path, study: Study) -> dict:
-    engine = Engine(model, sampling=Sampling(seed=SEED))
+    engine = LlamaEngine(model, sampling=Sampling(seed=SEED))
     conv = Conversation(max_tokens=MAX_TOKENS)
     first = conv.answer(engine, conv.prepare(study.db, study.course, QUESTION))
     stats = engine.last
@@ -49,7 +50,7 @@ def pipeline_run(model: Path, study: Study) -> dict:
             "follow_up_prompt_tokens": follow.stats["prompt_tokens"]}
 
 
-def _first_prompt(engine: Engine, study: Study) -> list[int]:
+def _first_prompt(engine: LlamaEngine, study: Study) -> list[int]:
     conv = Conversation(max_tokens=MAX_TOKENS)
     return conv.build(engine, conv.prepare(study.db, study.course, QUESTION)).tokens
 
@@ -131,7 +132,7 @@ def main() -> int:
     args = parser.parse_args()
     model = Path(args.model) if args.model else resolve_model(None)
     study = Study.open()
-    threads = Engine.__dataclass_fields__["n_threads"].default_factory()
+    threads = LlamaEngine.__dataclass_fields__["n_threads"].default_factory()
     pipe, bare = [], []
     for _ in range(args.runs):  # alternate so drift on a busy machine hits both alike
         p = pipeline_run(model, study)

@@ -1,13 +1,16 @@
 """Composition root: open storage, build services, show the window.
 
 The only module that knows both the core and the UI. Startup problems (a
-damaged or too-new database) become dialogs here, never tracebacks.
+damaged or too-new database) become dialogs here, never tracebacks. Features are
+built here, each given what it needs, and kept in one typed ``Features`` record
+on the window: no feature reaches into another through untyped attributes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -16,13 +19,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from companion import __version__, paths
 from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup
-from companion.storage import settings as settings_store
 from companion.study import Study
-from companion.ui import explain_view, model_manager, quiz_panel, tutor_panel
+from companion.ui.background import run_in_background
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
+from companion.ui.explain_view import ExplainFeature
 from companion.ui.inference import Inference
 from companion.ui.main_window import MainWindow
-from companion.ui.workers import run_in_background
+from companion.ui.model_manager import ModelsFeature
+from companion.ui.quiz_panel import QuizPanel
+from companion.ui.tutor_model import TutorModel
+from companion.ui.tutor_panel import TutorPanel, install_tutor
 
 BACKUP_EVERY_MS = 30 * 60 * 1000
 ICON = Path(__file__).with_name("assets") / "companion.png"
@@ -78,47 +84,66 @@ class Backups:
         self.timer.start()
         window.backupRequested.connect(lambda: self.run(force=True))
         window.restoreRequested.connect(self.restore)
+        window.closing.connect(self.timer.stop)
 
     def run(self, force: bool = False) -> None:
-        db_path = self.window.study.db_path
+        backups = self.window.study.backups
+        status = self.window.statusBar()
         run_in_background(
-            lambda: backup.make_backup(db_path, paths.backups_dir(), force=force),
-            lambda made: made and self.window.statusBar().showMessage(
-                f"Backed up at {made.made_at:%H:%M}", 4000),
-            lambda err: self.window.statusBar().showMessage(f"Backup failed: {err}", 8000),
+            self.window, lambda _ctx: backups.make(force=force),
+            lambda made: made and status.showMessage(f"Backed up at {made.made_at:%H:%M}", 4000),
+            lambda err: status.showMessage(f"Backup failed: {err}", 8000),
         )
 
     def restore(self) -> None:
         window = self.window
         window.notes.flush()
-        dialog = RestoreDialog(backup.list_backups(paths.backups_dir()), window)
+        backups = window.study.backups
+        dialog = RestoreDialog(backups.list(), window)
         if not dialog.exec() or dialog.chosen() is None:
             return
         chosen = dialog.chosen()
-        db_path = window.study.db_path
-        backup.make_backup(db_path, paths.backups_dir())  # so the restore itself can be undone
-        window.study.close()
         try:
-            backup.restore(chosen.path, db_path)
+            backups.restore(chosen)
         except StorageError as exc:
             QMessageBox.warning(window, "Restore failed", str(exc))
-        window.reload(Study.open(db_path))
+            return
         window.statusBar().showMessage(f"Restored the backup from {chosen.label}", 8000)
+
+
+@dataclass
+class Features:
+    """Everything plugged into the main window, built once in ``build_window``."""
+
+    inference: Inference
+    backups: Backups
+    model: TutorModel
+    tutor: TutorPanel
+    explain: ExplainFeature
+    models: ModelsFeature
+    quiz: QuizPanel
 
 
 def build_window(study: Study, load_model: bool = True) -> MainWindow:
     """The main window with every feature installed; the model loads off the GUI thread."""
     window = MainWindow(study)
-    window.backups = Backups(window)
-    window.inference = Inference(window)
-    window.tutor = tutor_panel.install(window, window.inference)
-    explain_view.install(window, window.inference)
-    model_manager.install(window)
-    quiz_panel.install(window)
-    window.studyReloaded.connect(window.tutor.reload)
-    window.closing.connect(window.inference.shutdown)
+    inference = Inference(window)
+    window.closing.connect(inference.shutdown)
+    model = TutorModel(window, inference)
+    tutor = install_tutor(window, inference)
+    model.message.connect(tutor.show_message)
+    window.features = Features(
+        inference=inference,
+        backups=Backups(window),
+        model=model,
+        tutor=tutor,
+        explain=ExplainFeature(window, inference),
+        models=ModelsFeature(window, inference),
+        quiz=QuizPanel(window, inference),
+    )
+    window.refresh_progress()  # now with the quiz badges
     if load_model:
-        QTimer.singleShot(0, window.tutor.load_model)
+        QTimer.singleShot(0, model.load)
     return window
 
 
@@ -133,15 +158,15 @@ def run_gui() -> int:
     study = open_study_interactively()
     if study is None:
         return 1
-    if settings_store.start_date(study.db) is None:
+    if study.progress.start_date() is None:
         dialog = StartDateDialog(None, welcome=True)
         if dialog.exec():
-            settings_store.set_start_date(study.db, dialog.chosen())
+            study.progress.set_start_date(dialog.chosen())
     window = build_window(study)
     window.restore_layout()
     window.show()
-    QTimer.singleShot(0, window.backups.run)
+    QTimer.singleShot(0, window.features.backups.run)
     code = app.exec()
-    window.inference.shutdown()
+    window.features.inference.shutdown()
     window.study.close()
     return code

@@ -1,27 +1,49 @@
-"""The learner's study state: the course plus their saved progress and notes.
+"""The learner's study: the course, their saved work, and the services over both.
 
-The CLI and the GUI both go through this one object, so they cannot drift
-apart in what "progress" or "export" means.
+The CLI and the GUI both go through this one object, so they cannot drift apart
+in what "progress", "review" or "export" means. It is the only thing the views
+hold; services reach storage, views never do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 
 from companion import paths
 from companion.curriculum import Course, course
-from companion.export import StudyRecord, planned_files, write
-from companion.storage import notes, open_database, progress, search
+from companion.services.backups import BackupService
+from companion.services.changes import Changes
+from companion.services.chats import ChatService
+from companion.services.exports import ExportService
+from companion.services.models import ModelService
+from companion.services.notes import NotesService
+from companion.services.progress import ProgressService
+from companion.services.quiz import QuizService
+from companion.services.tutor import TutorService
+from companion.storage import open_database, search
+
+Listener = Callable[[Changes], object]
+Hit = search.Hit  # a search result, for views (which do not import storage)
 
 
 class Study:
     def __init__(self, db: sqlite_utils.Database, db_path: Path, course_: Course) -> None:
-        self.db = db
+        self.db = db  # for services and the CLI; views use the services
         self.db_path = db_path
         self.course = course_
+        self._listeners: list[Listener] = []
         search.index_course(db, course_)
+        self.progress = ProgressService(self)
+        self.notes = NotesService(self)
+        self.chats = ChatService(self)
+        self.quiz = QuizService(self)
+        self.models = ModelService(self)
+        self.tutor = TutorService(self)
+        self.exports = ExportService(self)
+        self.backups = BackupService(self)
 
     @classmethod
     def open(cls, db_path: Path | None = None) -> Study:
@@ -31,20 +53,26 @@ class Study:
     def close(self) -> None:
         self.db.close()
 
-    def record(self) -> StudyRecord:
-        saved = notes.all_notes(self.db)
-        day_notes = [n for n in saved if n.task_id is None]
-        return StudyRecord(
-            done=progress.done_tasks(self.db),
-            notes={n.day: n.body for n in day_notes},
-            updated={n.day: n.updated for n in day_notes},
-        )
+    def reopen(self) -> None:
+        """Open the database file again (after a restore replaced it)."""
+        self.db = open_database(self.db_path)
+        search.index_course(self.db, self.course)
+        self.tutor.forget(everything=True)
 
-    def export(self, fmt: str, out: Path, on_conflict: str = "fail") -> list[Path]:
-        return write(self.export_plan(fmt, out), on_conflict)
+    # ----- changes -------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every write's ``Changes``; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def export_plan(self, fmt: str, out: Path) -> dict[Path, str]:
-        return planned_files(fmt, out, self.course, self.record())
+    def publish(self, changes: Changes) -> None:
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
 
+    # ----- reading -------------------------------------------------------------------------
     def search(self, query: str, limit: int = 20) -> list[search.Hit]:
         return search.search(self.db, query, limit)
+
+    def export(self, fmt: str, out: Path, on_conflict: str = "fail") -> list[Path]:
+        return self.exports.export(fmt, out, on_conflict)

@@ -168,7 +168,7 @@ def llama_system_info(lib_dir: Path) -> str:
 
 # ----- the model ----------------------------------------------------------------------------
 def default_model() -> Path:
-    from companion.tutor.models import bundled_model_path
+    from companion.tutor.model_files import bundled_model_path
 
     path = bundled_model_path()
     if path is None or not path.is_file():

@@ -1,13 +1,16 @@
-"""Shared fixtures: offscreen Qt and a private data folder for every test."""
+"""Shared fixtures: offscreen Qt, a private data folder for every test, a real window."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# where tests save what they render, to be looked at (not compared)
+SHOTS = Path(os.environ.get("COMPANION_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +29,42 @@ def study(companion_home: Path):
     s = Study.open()
     yield s
     s.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture
+def window(qtbot, study):
+    """A real main window on a real (temporary) database; the model is not loaded."""
+    from companion.app import build_window
+
+    study.progress.set_start_date(dt.date.today() - dt.timedelta(days=3))
+    w = build_window(study, load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.features.inference.shutdown()
+
+
+@pytest.fixture
+def fake_engine(qtbot, window):
+    """Put a scripted engine on the window's inference thread (made there, like a real one)."""
+    from tests.fakes import FakeEngine
+
+    def use(pieces: list[str], **kwargs) -> FakeEngine:
+        made: list[FakeEngine] = []
+
+        def factory() -> FakeEngine:
+            made.append(FakeEngine(pieces, **kwargs))
+            return made[0]
+
+        with qtbot.waitSignal(window.features.inference.modelReady, timeout=10_000):
+            window.features.inference.load_engine(factory, "fake")
+        return made[0]
+
+    return use

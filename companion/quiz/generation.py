@@ -11,14 +11,15 @@ in a llama.cpp grammar make sampling markedly slower.
 from __future__ import annotations
 
 import random
-import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from companion.curriculum import Day
-from companion.quiz.validation import Accepted, Candidate, Passage, Rejection, check_all
+from companion.jobs import JobContext
+from companion.quiz.validation import Accepted, Candidate, Rejection, SourceText, check_all
+from companion.text import fit_words, paragraphs
+from companion.tutor.engine import Engine
 
 DEFAULT_COUNT = 5
 MAX_TOKENS = 128  # a sound question is 50-100 tokens; longer output is rambling
@@ -74,49 +75,27 @@ class GenerationResult:
 
 
 # ----- passages ---------------------------------------------------------------------------
-def _plain(block: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", block)  # [label](url) -> label
-    text = re.sub(r"[*_`]+", "", text)
-    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.M)  # list markers
-    return " ".join(text.split())
-
-
-def _trim(text: str, max_words: int) -> str:
-    if len(text.split()) <= max_words:
-        return text
-    kept: list[str] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        if kept and len(" ".join(kept + [sentence]).split()) > max_words:
-            break
-        kept.append(sentence)
-    return " ".join(kept)
-
-
-def passages(day: Day) -> list[Passage]:
+def passages(day: Day) -> list[SourceText]:
     """Prose paragraphs of the day's lesson, short enough for a small model to stay on."""
     found = []
     for section in day.sections:
-        body = re.sub(r"```.*?```", "\n\n", section.body, flags=re.S)
-        for block in re.split(r"\n\s*\n", body):
-            block = block.strip()
-            if not block or block.startswith(("#", "|", ">")):
-                continue
-            text = _trim(_plain(block), MAX_WORDS)
+        for block in paragraphs(section.body):
+            text = fit_words(block, MAX_WORDS)
             if len(text.split()) >= MIN_WORDS:
-                found.append(Passage(day.number, section.id, section.title, text))
+                found.append(SourceText(day.number, section.id, section.title, text))
     return found
 
 
-def pick(found: Sequence[Passage], count: int, rng: random.Random) -> list[Passage]:
+def pick(found: Sequence[SourceText], count: int, rng: random.Random) -> list[SourceText]:
     """``count`` passages spread over the sections, in random order."""
-    by_section: dict[str, list[Passage]] = {}
+    by_section: dict[str, list[SourceText]] = {}
     for p in found:
         by_section.setdefault(p.section, []).append(p)
     for group in by_section.values():
         rng.shuffle(group)
     sections = list(by_section)
     rng.shuffle(sections)
-    chosen: list[Passage] = []
+    chosen: list[SourceText] = []
     while len(chosen) < count and any(by_section.values()):
         for s in sections:
             if by_section[s] and len(chosen) < count:
@@ -124,7 +103,7 @@ def pick(found: Sequence[Passage], count: int, rng: random.Random) -> list[Passa
     return chosen
 
 
-def messages(passage: Passage) -> list[dict[str, str]]:
+def messages(passage: SourceText) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f"Passage:\n{EXAMPLE_PASSAGE}"},
@@ -134,46 +113,36 @@ def messages(passage: Passage) -> list[dict[str, str]]:
 
 
 # ----- running the model ------------------------------------------------------------------
-def generate(engine, day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT,
-             cancel: threading.Event | None = None,
-             progress: Callable[[int, int], None] | None = None,
-             rng: random.Random | None = None) -> GenerationResult:
+def generate(engine: Engine, day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT,
+             ctx: JobContext | None = None, rng: random.Random | None = None
+             ) -> GenerationResult:
     """Ask ``engine`` for ``count`` candidates and keep only those that pass every check.
 
     Runs on whichever thread owns the engine (the inference worker or the CLI).
     """
+    ctx = ctx or JobContext()
     chosen = pick(passages(day), count, rng or random.Random())
-    grammar = engine.json_grammar(SCHEMA)
     candidates = []
-    result = GenerationResult(day.number, getattr(engine, "name", "model"))
+    result = GenerationResult(day.number, engine.name)
+    ctx.progress(0, len(chosen))
     for i, passage in enumerate(chosen, start=1):
-        if cancel is not None and cancel.is_set():
+        if ctx.cancelled:
             result.cancelled = True
             break
-        raw = "".join(engine.stream_chat(messages(passage), MAX_TOKENS, cancel, grammar))
-        if cancel is not None and cancel.is_set():
+        raw = "".join(engine.stream_chat(messages(passage), MAX_TOKENS, ctx.cancel_event,
+                                         json_schema=SCHEMA))
+        if ctx.cancelled:
             result.cancelled = True  # a half-written candidate is not judged
             break
         candidates.append(Candidate(raw, passage))
-        if progress is not None:
-            progress(i, len(chosen))
+        ctx.progress(i, len(chosen))
     checked = check_all(candidates, existing)
     result.accepted, result.rejected = checked.accepted, checked.rejected
     return result
 
 
-def practice_job(day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT):
-    """A job for the inference worker; it reports progress as lines "done/total"."""
+def practice_job(day: Day, existing: Sequence[str], count: int = DEFAULT_COUNT
+                 ) -> Callable[[Engine, JobContext], GenerationResult]:
+    """A job for the inference worker (progress goes through the context, not the text)."""
     existing = list(existing)
-
-    def job(engine, cancel: threading.Event, emit: Callable[[str], None]) -> GenerationResult:
-        return generate(engine, day, existing, count, cancel,
-                        lambda done, total: emit(f"{done}/{total}\n"))
-
-    return job
-
-
-def parse_progress(text: str) -> tuple[int, int] | None:
-    """The last "done/total" line of batched progress text."""
-    found = re.findall(r"(\d+)/(\d+)", text)
-    return (int(found[-1][0]), int(found[-1][1])) if found else None
+    return lambda engine, ctx: generate(engine, day, existing, count, ctx)

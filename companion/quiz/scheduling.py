@@ -11,7 +11,8 @@ from enum import IntEnum
 
 from fsrs import Card, Rating, Scheduler
 
-from companion.storage.quiz import CardUpdate, ReviewCard, utc_stamp
+from companion.storage.quiz import CardUpdate, ReviewCard
+from companion.text import utc_stamp
 
 
 class Grade(IntEnum):

@@ -8,12 +8,14 @@ the day is mastered. The CLI and the GUI both drive this same object.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from companion.curriculum import Course, Question
 from companion.quiz import scheduling
+from companion.services.changes import Changes
 from companion.storage import quiz as store
 
 MASTERY = 0.8  # a day counts as mastered at 80% or better on its bank quiz
@@ -39,10 +41,12 @@ class QuizSession:
     """Questions one at a time; ``kind`` is "bank" (counts for mastery) or "practice"."""
 
     def __init__(self, db: sqlite_utils.Database, day: int, questions: list[Question] |
-                 tuple[Question, ...], kind: str = "bank") -> None:
+                 tuple[Question, ...], kind: str = "bank",
+                 on_change: Callable[[Changes], object] = lambda _c: None) -> None:
         if not questions:
             raise ValueError("A quiz needs at least one question.")
         self.db = db
+        self._on_change = on_change
         self.day = day
         self.kind = kind
         self.questions = list(questions)
@@ -81,6 +85,7 @@ class QuizSession:
                                          source="quiz")
         store.record_attempt(self.db, self.run_id, question.id, question.day or self.day,
                              chosen, ok, card, now)
+        self._on_change(Changes(quiz=True))
         self.answered += 1
         self.correct += ok
         self.feedback = Feedback(question, chosen, ok, fresh)
@@ -107,6 +112,7 @@ class QuizSession:
         self.finished = True
         if self.answered == self.total and self.total:
             store.finish_run(self.db, self.run_id, self.correct)
+            self._on_change(Changes(quiz=True))
 
     @property
     def complete(self) -> bool:

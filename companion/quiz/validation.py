@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from companion.curriculum import Question
+from companion.text import content_words, sentences, tidy, words
 
 OPTION_COUNT = 4
 MIN_SUPPORT = 0.75  # share of the correct option's content words found in the passage
@@ -25,22 +26,14 @@ NEAR_DUPLICATE = 0.85  # similarity at or above which two questions count as the
 MAX_OPTION_CHARS = 160
 JUNK = re.compile(r"[{}\[\]<>\\]|\n|\"\s*[:,]")
 
-STOPWORDS = frozenset(
-    "a an the of to in on for and or but is are was were be been being it its this that "
-    "these those with by as at from into than then so such not no do does did can could "
-    "will would should may might must has have had which what who whom whose when where why "
-    "how all any each every some more most other only own same very just also about over "
-    "under between both few one two many much there their they them he she his her we our "
-    "you your i me my if each true false".split())
-
 
 class Rejected(Exception):
     """A candidate failed a check; the message is the reason shown in the rejected count."""
 
 
 @dataclass(frozen=True)
-class Passage:
-    """The lesson text a question was generated from."""
+class SourceText:
+    """The lesson paragraph a question was generated from (what the model saw)."""
 
     day: int
     section: str
@@ -51,13 +44,13 @@ class Passage:
 @dataclass(frozen=True)
 class Candidate:
     raw: str  # the model's output, untouched
-    passage: Passage
+    passage: SourceText
 
 
 @dataclass(frozen=True)
 class Accepted:
     question: Question
-    passage: Passage
+    passage: SourceText
     raw: str = ""  # the model output it was made from
 
 
@@ -65,7 +58,7 @@ class Accepted:
 class Rejection:
     reason: str
     raw: str
-    passage: Passage | None = None
+    passage: SourceText | None = None
 
 
 @dataclass
@@ -82,27 +75,7 @@ class Checked:
         return f"{len(self.accepted)} of {self.total} generated {noun} passed the checks."
 
 
-# ----- text helpers -----------------------------------------------------------------------
-def tidy(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.casefold())
-
-
-def _stem(word: str) -> str:
-    # plural/verb endings only: enough to match "heads" with "head", "masked" with "mask"
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
-def content_words(text: str) -> list[str]:
-    return [_stem(w) for w in words(text) if w not in STOPWORDS]
-
-
+# ----- comparing texts --------------------------------------------------------------------
 def similarity(a: str, b: str) -> float:
     """How alike two questions are, ignoring case, punctuation and word order changes."""
     wa, wb = words(a), words(b)
@@ -123,9 +96,9 @@ def support(option: str, passage: str) -> float:
 
 def best_sentence(passage: str, option: str) -> str:
     """The passage sentence that backs the correct option: the generated question's explanation."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", tidy(passage)) if s.strip()]
     target = set(content_words(option))
-    return max(sentences, key=lambda s: len(target & set(content_words(s))), default="")
+    return max(sentences(passage), key=lambda s: len(target & set(content_words(s))),
+               default="")
 
 
 def question_id(day: int, text: str, options: Sequence[str]) -> str:
@@ -151,7 +124,7 @@ def _parse(raw: str) -> dict:
     return data
 
 
-def check(raw: str, passage: Passage, existing: Iterable[str]) -> Question:
+def check(raw: str, passage: SourceText, existing: Iterable[str]) -> Question:
     """The checked question, or ``Rejected`` with the first reason it fails."""
     data = _parse(raw)
     text = tidy(data["question"])

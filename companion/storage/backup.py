@@ -51,12 +51,6 @@ def _counter(db: sqlite_utils.Database) -> tuple[int, int | None]:
     return changes, (row[0] if row else None)
 
 
-def has_unsaved_changes(db: sqlite_utils.Database) -> bool:
-    """True when the data changed since the last backup (or there never was one)."""
-    changes, backed_up = _counter(db)
-    return backed_up != changes
-
-
 def make_backup(db_path: Path, folder: Path, *, force: bool = False) -> Backup | None:
     """Back up ``db_path`` if it changed since the last backup; prune old ones.
 

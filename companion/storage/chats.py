@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from companion.storage.progress import now
+from companion.text import utc_stamp as now
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class ChatMessage:
     content: str
     citations: list[dict]
     created: str
+    parts: dict = field(default_factory=dict)  # labelled parts of a tutor answer
 
 
 def create(db: sqlite_utils.Database, title: str, day: int | None = None) -> int:
@@ -36,12 +37,13 @@ def create(db: sqlite_utils.Database, title: str, day: int | None = None) -> int
 
 
 def add_message(db: sqlite_utils.Database, chat_id: int, role: str, content: str,
-                citations: list[dict] | None = None) -> None:
+                citations: list[dict] | None = None, parts: dict | None = None) -> None:
     stamp = now()
     with db.conn:
-        db.execute("INSERT INTO chat_messages(chat_id, role, content, citations, created) "
-                   "VALUES (?, ?, ?, ?, ?)",
-                   [chat_id, role, content, json.dumps(citations or []), stamp])
+        db.execute("INSERT INTO chat_messages(chat_id, role, content, citations, created, parts) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [chat_id, role, content, json.dumps(citations or []), stamp,
+                    json.dumps(parts or {})])
         db.execute("UPDATE chats SET updated = ? WHERE id = ?", [stamp, chat_id])
 
 
@@ -67,9 +69,10 @@ def get(db: sqlite_utils.Database, chat_id: int) -> Chat | None:
 
 
 def messages(db: sqlite_utils.Database, chat_id: int) -> list[ChatMessage]:
-    rows = db.execute("SELECT role, content, citations, created FROM chat_messages "
+    rows = db.execute("SELECT role, content, citations, created, parts FROM chat_messages "
                       "WHERE chat_id = ? ORDER BY id", [chat_id])
-    return [ChatMessage(r, c, json.loads(cites or "[]"), t) for r, c, cites, t in rows]
+    return [ChatMessage(r, c, json.loads(cites or "[]"), t, json.loads(parts or "{}"))
+            for r, c, cites, t, parts in rows]
 
 
 def rename(db: sqlite_utils.Database, chat_id: int, title: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from companion.storage.progress import now
+from companion.text import utc_stamp as now
 
 
 @dataclass(frozen=True)

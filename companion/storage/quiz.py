@@ -15,12 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from companion.curriculum import Question
-
-
-def utc_stamp(when: dt.datetime | None = None) -> str:
-    """One timestamp format everywhere, so ``due <= now`` works on text."""
-    when = when or dt.datetime.now(dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+from companion.text import utc_stamp
 
 
 @dataclass(frozen=True)
@@ -100,13 +95,6 @@ def best_scores(db: sqlite_utils.Database, kind: str = "bank") -> dict[int, Scor
     return best
 
 
-def latest_scores(db: sqlite_utils.Database, kind: str = "bank") -> dict[int, Score]:
-    rows = db.execute(
-        "SELECT day, correct, total FROM quiz_runs WHERE finished IS NOT NULL AND kind = ? "
-        "AND total > 0 ORDER BY id", [kind])
-    return {day: Score(correct, total) for day, correct, total in rows}
-
-
 def activity_stamps(db: sqlite_utils.Database) -> list[str]:
     """When the learner answered or reviewed anything (for the streak)."""
     rows = db.execute("SELECT answered_at FROM quiz_attempts UNION ALL "
@@ -141,11 +129,6 @@ def get_card(db: sqlite_utils.Database, question_id: str) -> ReviewCard | None:
     row = db.execute(f"SELECT {_CARD_COLUMNS} FROM review_cards WHERE question_id = ?",
                      [question_id]).fetchone()
     return ReviewCard(*row) if row else None
-
-
-def all_cards(db: sqlite_utils.Database) -> list[ReviewCard]:
-    rows = db.execute(f"SELECT {_CARD_COLUMNS} FROM review_cards ORDER BY due, question_id")
-    return [ReviewCard(*r) for r in rows]
 
 
 def due_cards(db: sqlite_utils.Database, now: dt.datetime | None = None,

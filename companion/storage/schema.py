@@ -116,4 +116,11 @@ def m004_quiz(db: sqlite_utils.Database) -> None:
         _count_changes(db, table)
 
 
+@migrations()
+def m005_answer_parts(db: sqlite_utils.Database) -> None:
+    # A tutor answer has labelled parts (course excerpt, checked explanation, held-back
+    # sentences, off-course warning) that notes and exports must keep apart.
+    _run(db, "ALTER TABLE chat_messages ADD COLUMN parts TEXT NOT NULL DEFAULT '{}'")
+
+
 SCHEMA_VERSION = len(migrations._migrations)

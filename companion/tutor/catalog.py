@@ -63,7 +63,7 @@ class CatalogEntry:
         if self.download_path.is_file():
             return self.download_path
         if self.bundled:
-            from companion.tutor.models import bundled_model_path
+            from companion.tutor.model_files import bundled_model_path
 
             bundled = bundled_model_path()
             if bundled is not None and bundled.name == self.file and bundled.is_file():

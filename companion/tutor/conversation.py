@@ -11,14 +11,14 @@ The retrieval step (``prepare``) touches SQLite and runs on the caller's thread;
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from companion.curriculum import Course
+from companion.jobs import JobContext
+from companion.text import shorten
 from companion.tutor import prompts
 from companion.tutor.engine import Engine, Message
 from companion.tutor.retrieval import Citation, Passage, retrieve
@@ -121,7 +121,7 @@ class Conversation:
             else:
                 number = next_number
                 next_number += 1
-                text = _shorten(p.text, FOLLOW_UP_PASSAGE_CHARS) if follow_up else p.text
+                text = shorten(p.text, FOLLOW_UP_PASSAGE_CHARS) if follow_up else p.text
                 new.append(Passage(_renumber(p.citation, number), text))
             cites.append(_renumber(p.citation, number))
         return new, known, cites
@@ -143,26 +143,28 @@ class Conversation:
             live = {ref for t in turns for ref in t.refs}
             new, known, cites = self._numbered(passages, live, follow_up=bool(turns))
             content = prompts.question_message(question, new, known)
-            tokens, stop = engine.chat_tokens(self._messages(turns, content))
-            fits = len(tokens) <= (int(limit * TRIM_TO) if trimmed and turns else limit)
+            messages = self._messages(turns, content)
+            size = engine.count_chat(messages)
+            fits = size <= (int(limit * TRIM_TO) if trimmed and turns else limit)
             if fits:
-                return Plan(tokens, stop, content, cites, new, turns, notices)
+                return Plan(messages, size, content, cites, new, turns, notices)
             if turns:
                 turns.pop(0)
                 trimmed = True
             elif len(passages) > 1:
                 passages.pop()
             else:
-                question = _cut_to_fit(engine, question, len(tokens) - limit)
+                question = _cut_to_fit(engine, question, size - limit)
                 notices = [_cut_notice(question, prepared.question)]
 
-    def answer(self, engine: Engine, prepared: Prepared, cancel: threading.Event | None = None,
-               emit: Callable[[str], None] = lambda _: None) -> Answer:
+    def answer(self, engine: Engine, prepared: Prepared, ctx: JobContext | None = None
+               ) -> Answer:
+        ctx = ctx or JobContext()
         plan = self.build(engine, prepared)
         pieces: list[str] = []
-        for piece in engine.stream_tokens(plan.tokens, plan.stop, self.max_tokens, cancel):
+        for piece in engine.stream_chat(plan.messages, self.max_tokens, ctx.cancel_event):
             pieces.append(piece)
-            emit(piece)
+            ctx.emit(piece)
         text = "".join(pieces).strip()
         # commit: history and numbering now follow exactly what the model saw
         self.turns = plan.turns
@@ -174,12 +176,8 @@ class Conversation:
         self.turns.append(Turn(prepared.question, plan.content, text,
                                [p.citation.ref for p in plan.new]))
         stats = engine.last
-        return Answer(text, plan.citations, bool(plan.citations), engine.name,
-                      {"prompt_tokens": stats.prompt_tokens,
-                       "evaluated_tokens": stats.evaluated_tokens,
-                       "completion_tokens": stats.completion_tokens,
-                       "ttft_s": round(stats.ttft_s, 4),
-                       "tokens_per_s": round(stats.tokens_per_s, 2)},
+        numbers = {k: v for k, v in stats.as_dict().items() if k != "stopped"}
+        return Answer(text, plan.citations, bool(plan.citations), engine.name, numbers,
                       stopped=stats.stopped, notices=plan.notices)
 
 
@@ -187,8 +185,8 @@ class Conversation:
 class Plan:
     """One turn's prompt, ready to generate from."""
 
-    tokens: list[int]
-    stop: list[str]
+    messages: list[Message]
+    size: int  # prompt tokens
     content: str  # the user message as the model sees it
     citations: list[Citation]
     new: list[Passage]  # passages shown for the first time
@@ -196,18 +194,13 @@ class Plan:
     notices: list[str]
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
 def _renumber(c: Citation, number: int) -> Citation:
     return Citation(number, c.kind, c.day, c.section, c.title, c.snippet)
 
 
 def _cut_to_fit(engine: Engine, text: str, excess_tokens: int) -> str:
-    tokens = engine.tokenize(text)
-    keep = max(16, len(tokens) - excess_tokens - 32)
-    return engine.detokenize(tokens[:keep])
+    keep = max(16, engine.count(text) - excess_tokens - 32)
+    return engine.cut(text, keep)
 
 
 def _cut_notice(cut: str, original: str) -> str:

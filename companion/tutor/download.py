@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion import __version__, paths
-from companion.tutor import safe_load
+from companion.tutor import model_check
 from companion.tutor.catalog import CatalogEntry
-from companion.tutor.models import ModelInfo
+from companion.tutor.model_files import ModelInfo
 
 # Before huggingface_hub is imported: no user-agent telemetry, which in hub 2.x includes a
 # request to the hub's agent registry. An offline study app should only fetch what it must.
@@ -89,7 +89,7 @@ def download(entry: CatalogEntry, on_progress: ProgressCallback | None = None,
         raise DownloadError("Offline mode is on (HF_HUB_OFFLINE), so nothing can be "
                             "downloaded; turn it off to fetch models.")
     target = entry.download_path
-    if target.is_file() and target.stat().st_size == entry.size and safe_load.is_verified(target):
+    if target.is_file() and target.stat().st_size == entry.size and model_check.is_verified(target):
         return target  # already installed and checked
     url, size, sha256 = _hub_metadata(entry)
     key = str(target)
@@ -180,7 +180,7 @@ def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
     _check_sha256(entry, part, sha256, report, cancel)
     report(Progress("check", 0, 1))
     try:
-        info: ModelInfo = safe_load.verify(part, record=False)
+        info: ModelInfo = model_check.verify(part, record=False)
     except Exception as exc:
         part.unlink(missing_ok=True)
         raise DownloadError(f"{entry.file} downloaded correctly but is not a usable model: "
@@ -190,7 +190,7 @@ def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
         raise DownloadCancelled("Download cancelled.")
     target = entry.download_path
     os.replace(part, target)
-    safe_load.remember(target, info, loaded=True)
+    model_check.remember(target, info, loaded=True)
     report(Progress("check", 1, 1))
     return target
 

@@ -1,32 +1,24 @@
-"""llama.cpp behind a small streaming interface.
+"""What every tutor engine offers: the bundled llama.cpp model, a server, a test fake.
 
-One ``Engine`` owns one ``Llama``; a Llama is not thread-safe, so exactly one
-thread (the GUI's inference worker, or the CLI's main thread) may use it. The
-engine formats chats with the model's own template, keeps every prompt inside
-``n_ctx``, and leaves the KV cache in place between calls so a follow-up whose
-prompt starts like the previous one is not re-read.
+The tutor, code explanations, quiz practice and "explain my mistake" are written
+against this protocol only, so the same checked pipeline runs whatever produces
+the words. Engines are plain objects with generators (no Qt): the CLI, the tests
+and the benchmarks drive them directly; the GUI runs them on its inference thread.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 
-CHATML = (
-    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
-    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
-
 
 class ModelError(Exception):
-    """The model file cannot be used; the message says why in one line."""
+    """The model (file or server) cannot be used; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -51,11 +43,19 @@ class Stats:
     prompt_s: float = 0.0
     stopped: bool = False  # cancelled by the learner
     finish_reason: str = ""
+    threads: int = 0  # llama.cpp threads used for this answer (0: not applicable)
+
+    # a rate over fewer tokens than this says nothing (e.g. "1 tokens/s" for two tokens)
+    MIN_TOKENS_FOR_RATE = 8
 
     @property
     def tokens_per_s(self) -> float:
         # decode rate, first token excluded (it belongs to prompt processing)
         return (self.completion_tokens - 1) / self.decode_s if self.decode_s > 0 else 0.0
+
+    @property
+    def rate_known(self) -> bool:
+        return self.completion_tokens >= self.MIN_TOKENS_FOR_RATE and self.decode_s > 0
 
     @property
     def prompt_tokens_per_s(self) -> float:
@@ -64,7 +64,48 @@ class Stats:
     def as_dict(self) -> dict[str, Any]:
         return {"prompt_tokens": self.prompt_tokens, "evaluated_tokens": self.evaluated_tokens,
                 "completion_tokens": self.completion_tokens, "ttft_s": round(self.ttft_s, 4),
-                "tokens_per_s": round(self.tokens_per_s, 2), "stopped": self.stopped}
+                "tokens_per_s": round(self.tokens_per_s, 2) if self.rate_known else None,
+                "stopped": self.stopped}
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A chat model that streams text. One thread at a time may use an engine."""
+
+    name: str  # what the learner sees: the model file's name, or "model @ server"
+    kind: str  # "llama.cpp", "server" or "fake"
+    n_ctx: int  # context window in tokens
+    last: Stats  # numbers for the most recent answer
+
+    def count(self, text: str) -> int:
+        """Tokens in ``text`` (an estimate where the engine cannot tokenize locally)."""
+        ...
+
+    def count_chat(self, messages: list[Message]) -> int:
+        """Tokens the whole chat prompt takes, template included."""
+        ...
+
+    def cut(self, text: str, max_tokens: int) -> str:
+        """The start of ``text`` that fits in ``max_tokens`` tokens."""
+        ...
+
+    def stream_chat(self, messages: list[Message], max_tokens: int = 512,
+                    cancel: threading.Event | None = None,
+                    json_schema: dict[str, Any] | None = None,
+                    prefill: str = "") -> Iterator[str]:
+        """Text pieces as they are generated; stops soon after ``cancel`` is set.
+
+        ``json_schema`` constrains the output to JSON of that shape where the engine
+        can; ``prefill`` is text the answer must start with (not repeated in the stream).
+        """
+        ...
+
+    def complete_chat(self, messages: list[Message], max_tokens: int = 512,
+                      json_schema: dict[str, Any] | None = None) -> str:
+        ...
+
+    def close(self) -> None:
+        ...
 
 
 def physical_cores() -> int:
@@ -84,142 +125,3 @@ def physical_cores() -> int:
     except OSError:
         pass
     return max(1, (os.cpu_count() or 2) // 2)
-
-
-@dataclass
-class Engine:
-    model_path: Path
-    n_ctx: int = 4096
-    n_threads: int = field(default_factory=physical_cores)
-    sampling: Sampling = field(default_factory=Sampling)
-
-    def __post_init__(self) -> None:
-        self.model_path = Path(self.model_path)
-        self.last = Stats()
-        self._llm = self._load()
-        meta = self._llm.metadata
-        self.name = self.model_path.stem
-        self._format = self._formatter(meta)
-
-    # ----- loading -----------------------------------------------------------------------
-    def _load(self):
-        from companion.tutor.models import describe_load_error, precheck
-
-        precheck(self.model_path)  # raises ModelError with a clear reason
-        import llama_cpp  # imported lazily: it is slow to import and not needed for lessons
-
-        try:
-            return llama_cpp.Llama(
-                model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                n_threads_batch=self.n_threads, n_batch=512, verbose=False,
-            )
-        except Exception as exc:  # llama.cpp reports failures as ValueError/RuntimeError
-            raise ModelError(describe_load_error(self.model_path, exc)) from exc
-
-    def _formatter(self, meta: dict[str, str]):
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        llm = self._llm
-        eos_id, bos_id = llm.token_eos(), llm.token_bos()
-        eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
-        bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
-        template = meta.get("tokenizer.chat_template") or CHATML
-        return Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos,
-                                   stop_token_ids=[eos_id])
-
-    # ----- tokens ------------------------------------------------------------------------
-    def tokenize(self, text: str) -> list[int]:
-        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
-
-    def count(self, text: str) -> int:
-        return len(self.tokenize(text))
-
-    def detokenize(self, tokens: list[int]) -> str:
-        return self._llm.detokenize(tokens).decode("utf-8", errors="ignore")
-
-    def chat_tokens(self, messages: list[Message]) -> tuple[list[int], list[str]]:
-        """The prompt for ``messages`` in the model's chat template, as tokens."""
-        formatted = self._format(messages=messages)
-        text = formatted.prompt
-        bos = self._format.bos_token
-        add_bos = self._llm._model.add_bos_token() and not (bos and text.startswith(bos))
-        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
-        stop = formatted.stop if isinstance(formatted.stop, list) else (
-            [formatted.stop] if formatted.stop else [])
-        return tokens, stop
-
-    def cached_prefix(self, tokens: list[int]) -> int:
-        """How many leading tokens of ``tokens`` are already in the KV cache."""
-        cached = self._llm._input_ids
-        n = 0
-        for a, b in zip(cached, tokens, strict=False):
-            if a != b:
-                break
-            n += 1
-        return n
-
-    # ----- generation --------------------------------------------------------------------
-    def stream_tokens(self, tokens: list[int], stop: list[str] | None = None,
-                      max_tokens: int = 512, cancel: threading.Event | None = None,
-                      grammar: Any = None) -> Iterator[str]:
-        """Generate from a prompt of tokens; text pieces as they come. ``self.last`` has stats."""
-        room = self.n_ctx - len(tokens)
-        if room < 8:
-            raise ModelError(f"The prompt ({len(tokens)} tokens) does not fit the context "
-                             f"({self.n_ctx}).")
-        max_tokens = max(1, min(max_tokens, room - 1))
-        stats = Stats(prompt_tokens=len(tokens))
-        stats.evaluated_tokens = len(tokens) - min(self.cached_prefix(tokens), len(tokens) - 1)
-        self.last = stats
-        s = self.sampling
-        start = time.perf_counter()
-        first = 0.0
-        chunks = self._llm.create_completion(
-            prompt=tokens, max_tokens=max_tokens, stop=stop or [], stream=True,
-            temperature=s.temperature, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p,
-            repeat_penalty=s.repeat_penalty, seed=s.seed, grammar=grammar,
-        )
-        try:
-            for chunk in chunks:
-                choice = chunk["choices"][0]
-                text = choice.get("text", "")
-                if choice.get("finish_reason"):
-                    stats.finish_reason = choice["finish_reason"]
-                if not text:
-                    continue
-                stats.completion_tokens += 1
-                now = time.perf_counter()
-                if not first:
-                    first = now
-                    stats.ttft_s = stats.prompt_s = now - start
-                stats.decode_s = now - first
-                yield text
-                if cancel is not None and cancel.is_set():
-                    stats.stopped = True
-                    break
-        finally:
-            chunks.close()
-        # count tokens exactly (a streamed piece can hold several tokens or none)
-        stats.completion_tokens = max(0, self._llm.n_tokens - len(tokens))
-
-    def stream_chat(self, messages: list[Message], max_tokens: int = 512,
-                    cancel: threading.Event | None = None, grammar: Any = None) -> Iterator[str]:
-        tokens, stop = self.chat_tokens(messages)
-        yield from self.stream_tokens(tokens, stop, max_tokens, cancel, grammar)
-
-    def complete_chat(self, messages: list[Message], max_tokens: int = 512,
-                      grammar: Any = None) -> str:
-        return "".join(self.stream_chat(messages, max_tokens, grammar=grammar))
-
-    def json_grammar(self, schema: dict[str, Any]):
-        """A grammar that constrains output to JSON matching ``schema``."""
-        import json
-
-        from llama_cpp import LlamaGrammar
-
-        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-
-    def close(self) -> None:
-        llm, self._llm = self._llm, None
-        if llm is not None:
-            llm.close()

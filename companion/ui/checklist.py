@@ -39,9 +39,3 @@ class Checklist(QListWidget):
         if not self._loading:
             done = item.checkState() == Qt.CheckState.Checked
             self.taskToggled.emit(item.data(TASK_ROLE), self._day, done)
-
-    def item_for(self, task_id: str) -> QListWidgetItem | None:
-        for i in range(self.count()):
-            if self.item(i).data(TASK_ROLE) == task_id:
-                return self.item(i)
-        return None

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from companion.curriculum import PHASES, Course
-from companion.storage.progress import Progress
+from companion.services.progress import Progress
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.storage.backup import Backup
+from companion.services.backups import Backup
 
 
 class StartDateDialog(QDialog):

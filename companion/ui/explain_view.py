@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion import render
-from companion.tutor.explain import Explanation, explain
+from companion.tutor.code_explain import CodeExplanation, explain_code
 from companion.ui import theme
 from companion.ui.inference import Inference
 from companion.ui.markdown_view import MarkdownView
@@ -92,7 +92,7 @@ class ExplainView(QDialog):
         self.highlighted.setHtml(render.highlight(code[:200_000], language,
                                                   theme.is_dark(self)))
         self.job = self.inference.submit(
-            lambda engine, cancel, emit: explain(engine, code, language, cancel, emit))
+            lambda engine, ctx: explain_code(engine, code, language, ctx))
         self.explain_btn.setEnabled(False)
         self.stop_btn.setEnabled(True)
 
@@ -114,7 +114,7 @@ class ExplainView(QDialog):
 
     @Slot(int, object)
     def _on_finished(self, job_id: int, result: object) -> None:
-        if job_id != self.job or not isinstance(result, Explanation):
+        if job_id != self.job or not isinstance(result, CodeExplanation):
             return
         self._done()
         self.explanation.set_markdown(result.text + (" *(stopped)*" if result.stopped else ""))
@@ -141,28 +141,34 @@ def code_block_at(view: MarkdownView, pos: QPoint) -> tuple[str, str] | None:
     return None
 
 
-def install(window, inference: Inference) -> ExplainView:
-    view = ExplainView(window, inference)
+class ExplainFeature:
+    """View → Explain code… (Ctrl+Shift+E) and "Explain this code" on lesson code blocks."""
 
-    def open_view() -> None:
-        view.show()
-        view.raise_()
+    def __init__(self, window, inference: Inference) -> None:
+        self.window = window
+        self.view = ExplainView(window, inference)
+        window.add_action(window.view_menu, "&Explain code…", self.open, "Ctrl+Shift+E")
+        lesson = window.lesson
+        lesson.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        lesson.customContextMenuRequested.connect(self._context_menu)
 
-    window.add_action(window.view_menu, "&Explain code…", open_view, "Ctrl+Shift+E")
-    lesson = window.lesson
-    lesson.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    def open(self) -> ExplainView:
+        self.view.show()
+        self.view.raise_()
+        return self.view
 
-    def context_menu(pos: QPoint) -> None:
+    def explain(self, code: str, language: str) -> None:
+        self.view.set_code(code, language)
+        self.open()
+        self.view.start()
+
+    def _context_menu(self, pos: QPoint) -> None:
+        lesson = self.window.lesson
         menu = lesson.createStandardContextMenu(pos)
         block = code_block_at(lesson, pos)
         if block is not None:
             language, code = block
             action = menu.addAction("Explain this code")
-            action.triggered.connect(lambda: (view.set_code(code, language), open_view(),
-                                              view.start()))
+            action.triggered.connect(lambda: self.explain(code, language))
         menu.exec(lesson.mapToGlobal(pos))
         menu.deleteLater()
-
-    lesson.customContextMenuRequested.connect(context_menu)
-    window.explain_view = view
-    return view

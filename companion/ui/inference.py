@@ -1,10 +1,13 @@
-"""The one inference worker: a QObject on its own QThread that owns the Engine.
+"""The one inference worker: a QObject on its own QThread that owns the engine.
 
 A ``Llama`` is not thread-safe, so every use of the model goes through this
-worker as a *job*: a plain function ``job(engine, cancel, emit) -> result``
-that runs on the worker thread. ``emit(text)`` streams text back to the GUI;
-``cancel`` is a ``threading.Event`` the job checks between tokens. Jobs run one
-at a time, in order.
+worker as a *job*: a plain function ``job(engine, ctx) -> result`` that runs on
+the worker thread. ``ctx`` is a ``JobContext``: ``ctx.emit(text)`` streams text,
+``ctx.progress(done, total)`` and ``ctx.status(words)`` report what is happening,
+and ``ctx.cancel_event`` is set by Stop. Jobs run one at a time, in order.
+
+The engine itself is made on the worker thread too, by a factory (a model file,
+a server, or a test fake), so no engine object ever crosses threads.
 """
 
 from __future__ import annotations
@@ -16,44 +19,51 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from companion.jobs import JobContext
 from companion.tutor.engine import Engine, ModelError
 
-Job = Callable[[Engine, threading.Event, Callable[[str], None]], Any]
+Job = Callable[[Engine, JobContext], Any]
+EngineFactory = Callable[[], Engine]
 FLUSH_MS = 40  # tokens reach the view in batches, not one repaint per token
 
 
 class _Worker(QObject):
     token = Signal(int, str)  # job id, text
+    progress = Signal(int, int, int)  # job id, done, total
+    status = Signal(int, str)  # job id, what is happening
     finished = Signal(int, object)
     failed = Signal(int, str)
-    loaded = Signal(str, str)  # model name, path
+    loaded = Signal(str, str)  # model name, where it is (path or server)
     loadFailed = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
         self.engine: Engine | None = None
 
-    @Slot(str)
-    def load(self, path: str) -> None:
+    @Slot(object, str)
+    def load(self, factory: EngineFactory, where: str) -> None:
         try:
             if self.engine is not None:
                 self.engine.close()
                 self.engine = None
-            self.engine = Engine(Path(path))
+            self.engine = factory()
         except ModelError as exc:
             self.loadFailed.emit(str(exc))
         except Exception as exc:  # never let a bad file take the app down
             self.loadFailed.emit(f"Could not load the model: {exc}")
         else:
-            self.loaded.emit(self.engine.name, path)
+            self.loaded.emit(self.engine.name, where)
 
     @Slot(int, object, object)
     def run(self, job_id: int, job: Job, cancel: threading.Event) -> None:
         if self.engine is None:
             self.failed.emit(job_id, "The tutor model is not loaded.")
             return
+        ctx = JobContext(cancel, emit=lambda text: self.token.emit(job_id, text),
+                         progress=lambda done, total: self.progress.emit(job_id, done, total),
+                         status=lambda words: self.status.emit(job_id, words))
         try:
-            result = job(self.engine, cancel, lambda text: self.token.emit(job_id, text))
+            result = job(self.engine, ctx)
         except ModelError as exc:
             self.failed.emit(job_id, str(exc))
         except Exception as exc:
@@ -66,11 +76,13 @@ class Inference(QObject):
     """GUI-side handle: submit jobs, receive batched text and results as signals."""
 
     text = Signal(int, str)  # job id, batched text
+    progress = Signal(int, int, int)  # job id, done, total
+    status = Signal(int, str)  # job id, what the job is doing
     finished = Signal(int, object)
     failed = Signal(int, str)
-    modelReady = Signal(str, str)  # name, path
+    modelReady = Signal(str, str)  # name, where (path or server)
     modelFailed = Signal(str)
-    _load = Signal(str)
+    _load = Signal(object, str)
     _run = Signal(int, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -82,6 +94,8 @@ class Inference(QObject):
         self._load.connect(self.worker.load)
         self._run.connect(self.worker.run)
         self.worker.token.connect(self._buffer)
+        self.worker.progress.connect(self.progress)
+        self.worker.status.connect(self.status)
         self.worker.finished.connect(self._finish)
         self.worker.failed.connect(self._fail)
         self.worker.loaded.connect(self._loaded)
@@ -97,8 +111,15 @@ class Inference(QObject):
         self._flush.timeout.connect(self.flush)
 
     def load(self, path: Path | str) -> None:
+        """Load a GGUF file with llama.cpp (on the worker thread)."""
+        from companion.tutor.llama_engine import LlamaEngine
+
+        self.load_engine(lambda: LlamaEngine(Path(path)), str(path))
+
+    def load_engine(self, factory: EngineFactory, where: str) -> None:
+        """Make the engine with ``factory`` on the worker thread, replacing the current one."""
         self.ready = False
-        self._load.emit(str(path))
+        self._load.emit(factory, where)
 
     def submit(self, job: Job) -> int:
         self._next_id += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,17 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from companion import paths
-from companion.export import ExportError, write
-from companion.storage import notes, progress, settings
-from companion.storage.search import Hit
-from companion.study import Study
+from companion.export import ExportError
+from companion.services import Changes
+from companion.study import Hit, Study
+from companion.ui.background import run_in_background
 from companion.ui.checklist import Checklist
 from companion.ui.day_list import DayList
 from companion.ui.dialogs import ExportDialog, StartDateDialog
 from companion.ui.markdown_view import MarkdownView
 from companion.ui.notes_editor import NotesEditor
 from companion.ui.search_dialog import SearchDialog
-from companion.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from companion.app import Features
 
 
 def _heading(text: str) -> QLabel:
@@ -41,21 +44,27 @@ def _heading(text: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
+    """The window and its own views; features (tutor, quiz, models...) plug in from app.py."""
+
     dayShown = Signal(int)
+    changed = Signal(object)  # Changes: the one "something was saved" signal views refresh from
     restoreRequested = Signal()
-    studyReloaded = Signal()
     closing = Signal()
     backupRequested = Signal()
 
     def __init__(self, study: Study) -> None:
         super().__init__()
         self.study = study
+        self.features: Features  # set by app.build_window
+        self._unsubscribe = study.subscribe(self.changed.emit)
+        self.changed.connect(self._on_changed)
         self.badge_providers: list[Callable[[], dict[int, str]]] = []
         self.setWindowTitle("LLM Study Companion")
         self.resize(1440, 900)
         self.day_list = DayList(study.course, self)
         self.lesson = MarkdownView(self)
         self.lesson.setAccessibleName("Lesson")
+        self.lesson.figures = True
         self.checklist = Checklist(self)
         self.notes = NotesEditor(self)
 
@@ -102,7 +111,7 @@ class MainWindow(QMainWindow):
         self.lesson.internalLinkClicked.connect(self.open_internal_link)
         self._build_menus()
         self.refresh_progress()
-        today = settings.today_number(study.db, len(study.course.days))
+        today = study.progress.today()
         self.day_list.set_today(today)
         self.day_list.select_day(today or 1)
         self.lesson.setFocus()
@@ -152,8 +161,8 @@ class MainWindow(QMainWindow):
         self.notes.flush()  # never lose the previous day's typing
         day = self.study.course.day(number)
         self.lesson.set_markdown(day.lesson_markdown())
-        self.checklist.show_day(day, set(progress.done_tasks(self.study.db)))
-        self.notes.show_note(number, notes.body(self.study.db, number))
+        self.checklist.show_day(day, set(self.study.progress.done_tasks()))
+        self.notes.show_note(number, self.study.notes.body(number))
         self.setWindowTitle(f"Day {number}: {day.title} — LLM Study Companion")
         if self.day_list.current_day() != number:
             self.day_list.select_day(number)
@@ -165,7 +174,7 @@ class MainWindow(QMainWindow):
             self.show_day(target)
 
     def go_today(self) -> None:
-        self.show_day(settings.today_number(self.study.db, len(self.study.course.days)) or 1)
+        self.show_day(self.study.progress.today() or 1)
 
     def show_section(self, day: int, section: str) -> None:
         if self.current_day() != day:
@@ -182,15 +191,13 @@ class MainWindow(QMainWindow):
     # ----- saving --------------------------------------------------------------------------
     def _save_task(self, task_id: str, day: int, done: bool) -> None:
         try:
-            progress.set_done(self.study.db, task_id, day, done)
+            self.study.progress.set_done(task_id, day, done)
         except Exception as exc:  # disk full, locked file, ...
             self.statusBar().showMessage(f"Could not save the checklist: {exc}", 8000)
-            return
-        self.refresh_progress()
 
     def _save_note(self, day: int, text: str) -> None:
         try:
-            notes.save(self.study.db, day, text)
+            self.study.notes.save(day, text)
         except Exception as exc:
             self.notes.mark_failed(str(exc).splitlines()[0])
             self.statusBar().showMessage(f"Your note is NOT saved yet: {exc}", 10000)
@@ -199,8 +206,8 @@ class MainWindow(QMainWindow):
             self.notes.mark_saved(datetime.now().strftime("%H:%M:%S"))
 
     def refresh_progress(self) -> None:
-        per_day = progress.day_progress(self.study.db, self.study.course)
-        total = progress.overall(self.study.db, self.study.course)
+        per_day = self.study.progress.per_day()
+        total = self.study.progress.overall()
         self.day_list.set_progress(per_day, self.day_badges())
         self.progress_bar.setMaximum(total.total)
         self.progress_bar.setValue(total.done)
@@ -230,11 +237,9 @@ class MainWindow(QMainWindow):
             self.notes.editor.setFocus()
 
     def change_start_date(self) -> None:
-        dialog = StartDateDialog(settings.start_date(self.study.db), self)
+        dialog = StartDateDialog(self.study.progress.start_date(), self)
         if dialog.exec():
-            settings.set_start_date(self.study.db, dialog.chosen())
-            self.day_list.set_today(settings.today_number(self.study.db,
-                                                          len(self.study.course.days)))
+            self.study.progress.set_start_date(dialog.chosen())
 
     def export_notes(self) -> None:
         self.notes.flush()
@@ -242,8 +247,9 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         fmt, target = dialog.fmt(), dialog.target()
+        exports = self.study.exports
         try:
-            plan = self.study.export_plan(fmt, target)
+            plan = exports.plan(fmt, target)
         except ExportError as exc:
             QMessageBox.warning(self, "Export", str(exc))
             return
@@ -265,7 +271,7 @@ class MainWindow(QMainWindow):
                 return
         self.statusBar().showMessage("Exporting…")
         run_in_background(
-            lambda: write(plan, policy),
+            self, lambda _ctx: exports.write(plan, policy),
             lambda written: self.statusBar().showMessage(
                 f"Exported {len(written)} file(s) to {target}", 8000),
             lambda err: QMessageBox.warning(self, "Export failed", err),
@@ -282,6 +288,7 @@ class MainWindow(QMainWindow):
         self.notes.flush()
         self.save_layout()
         self.closing.emit()
+        self._unsubscribe()
         super().closeEvent(event)
 
     def _layout_file(self) -> QSettings:
@@ -300,11 +307,13 @@ class MainWindow(QMainWindow):
         if store.value("state") is not None:
             self.restoreState(store.value("state"))
 
-    def reload(self, study: Study) -> None:
-        """Show a different database (after a restore)."""
-        self.study = study
-        self.refresh_progress()
-        self.notes.show_note(0, "")
-        self.show_day(self.day_list.current_day() or 1)
-        self.studyReloaded.emit()
+    def _on_changed(self, changes: Changes) -> None:
+        """Refresh what a write changed (views of features connect to ``changed`` too)."""
+        if changes.study:  # a restore: everything on screen came from the old file
+            self.notes.show_note(0, "")
+            self.show_day(self.day_list.current_day() or 1)
+        elif changes.progress:
+            self.day_list.set_today(self.study.progress.today())
+        if changes.touches("progress", "quiz"):
+            self.refresh_progress()
 

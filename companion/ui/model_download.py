@@ -10,10 +10,9 @@ on after the learner closes the window; quitting the app cancels it.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,18 +31,12 @@ from PySide6.QtWidgets import (
 
 from companion.tutor import catalog
 from companion.tutor.catalog import human
-from companion.tutor.download import Progress, download
+from companion.tutor.download import Progress
+from companion.ui.background import BackgroundOp, run_in_background
 from companion.ui.theme import is_dark
-from companion.ui.workers import run_in_background
 
 FIT_COLOURS = {"fits": ("#2e7d32", "#81c995"), "tight": ("#b45309", "#fbbc04"),
                "too big": ("#c62828", "#f28b82")}
-
-
-class _Relay(QObject):
-    """Carries progress from the download thread to the GUI thread (a queued signal)."""
-
-    progress = Signal(object)
 
 
 def table_item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -81,11 +74,10 @@ class DownloadPanel(QWidget):
     downloadFinished = Signal(object, object)  # the CatalogEntry and the installed Path
     downloadFailed = Signal(str)  # the one-line reason (cancelling counts as failing)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, models) -> None:
         super().__init__(parent)
-        self._cancel: threading.Event | None = None  # set while a download runs
-        self._relay = _Relay(self)
-        self._relay.progress.connect(self._show_progress)
+        self.models = models  # the study's ModelService
+        self._op: BackgroundOp | None = None  # while a download runs
 
         self.catalog = model_table(["Id", "Model", "Purpose", "Download", "Needs RAM",
                                     "On this computer", "Licence", "Status"], self)
@@ -157,7 +149,7 @@ class DownloadPanel(QWidget):
 
     def _update_download_button(self) -> None:
         entry = self.selected_entry()
-        self.download_button.setEnabled(entry is not None and self._cancel is None
+        self.download_button.setEnabled(entry is not None and self._op is None
                                         and entry.installed_path() != entry.download_path)
 
     # ----- download ---------------------------------------------------------------------------
@@ -167,26 +159,27 @@ class DownloadPanel(QWidget):
             self.start_download(entry)
 
     def start_download(self, entry: catalog.CatalogEntry) -> None:
-        if self._cancel is not None:
+        if self._op is not None:
             return  # one at a time: the panel has one progress bar and one Cancel
-        cancel = self._cancel = threading.Event()
         self._show_downloading(True)
         self.progress.setValue(0)
         self.progress_label.setText(f"Starting {entry.name}…")
         self.notice.emit("", False)
-        run_in_background(lambda: download(entry, self._relay.progress.emit, cancel),
-                          lambda path: self._downloaded(entry, path),
-                          lambda err: self._download_failed(err))
+        self._op = run_in_background(self, lambda ctx: self.models.download(entry, ctx),
+                                     lambda path: self._downloaded(entry, path),
+                                     self._download_failed,
+                                     lambda: self._download_failed("cancelled"))
+        self._op.reported.connect(self._show_progress)
         self._update_download_button()
 
     def cancel_download(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
+        if self._op is not None:
+            self._op.cancel()
             self.cancel_button.setEnabled(False)
             self.progress_label.setText("Cancelling…")
 
     def _show_progress(self, p: Progress) -> None:
-        if self._cancel is None or self._cancel.is_set():
+        if self._op is None or self._op.is_cancelled:
             return
         if p.phase == "check":
             self.progress.setRange(0, 0)  # busy: the test load has no percentage
@@ -211,14 +204,14 @@ class DownloadPanel(QWidget):
         self.downloadFinished.emit(entry, path)
 
     def _download_failed(self, error: str) -> None:
-        cancelled = self._cancel is not None and self._cancel.is_set()
+        cancelled = self._op is not None and self._op.is_cancelled
         self._finish_download()
         self.notice.emit("Download cancelled; nothing was installed." if cancelled else error,
                          not cancelled)
         self.downloadFailed.emit(error)
 
     def _finish_download(self) -> None:
-        self._cancel = None
+        self._op = None
         self._show_downloading(False)
         self._update_download_button()
 
@@ -229,4 +222,4 @@ class DownloadPanel(QWidget):
         self.progress.setRange(0, 1000)
 
     def downloading(self) -> bool:
-        return self._cancel is not None
+        return self._op is not None

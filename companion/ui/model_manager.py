@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from companion.storage import settings
-from companion.tutor import catalog, models
+from companion.tutor import catalog
 from companion.tutor.catalog import human
 from companion.tutor.engine import ModelError
+from companion.ui.background import run_in_background
 from companion.ui.model_download import DownloadPanel, model_table, table_item
 from companion.ui.theme import is_dark
-from companion.ui.workers import run_in_background
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -39,9 +38,11 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 class ModelManagerDialog(QDialog):
     modelsChanged = Signal()  # installed set or chosen model changed
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, inference) -> None:
         super().__init__(window)
         self.window = window
+        self.inference = inference
+        self.models = window.study.models
         self.setWindowTitle("Tutor models")
         self.setAcceptDrops(True)
         self.resize(960, 600)
@@ -57,7 +58,7 @@ class ModelManagerDialog(QDialog):
         self.delete_button = QPushButton("Delete…", self)
         self.import_button = QPushButton("Import .gguf…", self)
         drop_hint = QLabel("…or drop a .gguf file on this window.", self)
-        self.downloads = DownloadPanel(self)
+        self.downloads = DownloadPanel(self, window.study.models)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,24 +85,13 @@ class ModelManagerDialog(QDialog):
         self.downloads.notice.connect(self.say)
         self.downloads.downloadFinished.connect(self._downloaded)
         self.downloads.downloadFailed.connect(lambda _error: self.refresh())
-        inference = self._inference()
-        if inference is not None:
-            inference.modelReady.connect(self._model_ready)
-            inference.modelFailed.connect(self._model_failed)
+        inference.modelReady.connect(self._model_ready)
+        inference.modelFailed.connect(self._model_failed)
         self.refresh()
 
     # ----- helpers ----------------------------------------------------------------------------
-    def _inference(self):
-        return getattr(self.window, "inference", None)
-
-    def _db(self):
-        return self.window.study.db
-
     def in_use_path(self) -> Path | None:
-        try:
-            return models.resolve_model(settings.get(self._db(), settings.TUTOR_MODEL)).resolve()
-        except ModelError:
-            return None
+        return self.window.study.models.in_use()
 
     def say(self, text: str, error: bool = False) -> None:
         colour = ("#f28b82" if is_dark(self) else "#c62828") if error else ""
@@ -116,16 +106,17 @@ class ModelManagerDialog(QDialog):
     def _update_buttons(self) -> None:
         path = self.selected_installed()
         self.use_button.setEnabled(path is not None and path != self.in_use_path())
-        self.delete_button.setEnabled(path is not None and not models.is_shipped(path))
+        shipped = path is not None and self.window.study.models.is_shipped(path)
+        self.delete_button.setEnabled(path is not None and not shipped)
         self.delete_button.setToolTip("Models that ship with the app cannot be deleted."
-                                      if path is not None and models.is_shipped(path) else "")
+                                      if shipped else "")
 
     # ----- listing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         in_use = self.in_use_path()
         self.in_use.setText(f"The tutor uses: <b>{in_use.name if in_use else 'no model'}</b>")
         selected = self.selected_installed()
-        paths = models.installed_models()
+        paths = self.window.study.models.installed()
         self.installed.setRowCount(len(paths))
         for row, path in enumerate(paths):
             name = table_item(path.name + ("  ✓ in use" if path == in_use else ""), str(path))
@@ -140,7 +131,8 @@ class ModelManagerDialog(QDialog):
                 self.installed.selectRow(row)
         self._generation += 1
         generation = self._generation
-        run_in_background(lambda: _read_all(paths),
+        models = self.window.study.models
+        run_in_background(self, lambda _ctx: _read_all(models, paths),
                           lambda found: self._fill_metadata(generation, found))
         self.downloads.refresh(in_use)
         self._update_buttons()
@@ -149,7 +141,7 @@ class ModelManagerDialog(QDialog):
         if generation != self._generation:
             return  # a newer refresh is on its way
         for row, (_path, info) in enumerate(found):
-            if isinstance(info, models.ModelInfo):
+            if not isinstance(info, str):
                 cells = [info.name, human(info.size_bytes), info.quantization,
                          str(info.context_length or "?"), info.architecture]
                 for column, text in enumerate(cells, 1):
@@ -167,21 +159,19 @@ class ModelManagerDialog(QDialog):
         """Check, save as the tutor model, and load it now: no restart needed."""
         self.say(f"Checking {path.name}…")
 
-        def check() -> Path:
-            models.precheck(path)  # instant if verified; a full check (seconds) otherwise
+        models = self.window.study.models
+
+        def check(_ctx) -> Path:
+            models.check(path)  # instant if verified; a full check (seconds) otherwise
             return path
 
-        run_in_background(check, self._apply_use, lambda err: self.say(err, error=True))
+        run_in_background(self, check, self._apply_use, lambda err: self.say(err, error=True))
 
     def _apply_use(self, path: Path) -> None:
-        settings.put(self._db(), settings.TUTOR_MODEL, str(path))
-        inference = self._inference()
-        if inference is None:
-            self.say(f"Saved: the tutor will use {path.name} from the next start.")
-        else:
-            self._pending_use = str(path)
-            self.say(f"Loading {path.name}…")
-            inference.load(path)
+        self.window.study.models.choose(path)
+        self._pending_use = str(path)
+        self.say(f"Loading {path.name}…")
+        self.inference.load(path)
         self.refresh()
         self.modelsChanged.emit()
 
@@ -199,6 +189,7 @@ class ModelManagerDialog(QDialog):
 
     def delete_selected(self) -> None:
         path = self.selected_installed()
+        models = self.window.study.models
         if path is None or models.is_shipped(path):
             return
         answer = QMessageBox.question(
@@ -208,19 +199,17 @@ class ModelManagerDialog(QDialog):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if path == self.in_use_path():  # fall back to the default before the file goes
-            settings.put(self._db(), settings.TUTOR_MODEL, "")
-            inference = self._inference()
-            if inference is not None:
-                fallback = models.resolve_model(None)
-                self._pending_use = str(fallback)
-                inference.load(fallback)
+        in_use = path == self.in_use_path()
         try:
-            models.delete_model(path)
+            models.delete(path)  # goes back to the default model if this one was in use
         except (ModelError, OSError) as exc:
             self.say(f"Could not delete {path.name}: {exc}", error=True)
         else:
             self.say(f"Deleted {path.name}.")
+            if in_use:  # load the default now, so the tutor does not hold a deleted file
+                fallback = models.resolve()
+                self._pending_use = str(fallback)
+                self.inference.load(fallback)
         self.refresh()
         self.modelsChanged.emit()
 
@@ -242,7 +231,8 @@ class ModelManagerDialog(QDialog):
             return
         source = self._imports[0]
         self.say(f"Checking {source.name}…")
-        run_in_background(lambda: models.import_model(source),
+        models = self.window.study.models
+        run_in_background(self, lambda _ctx: models.import_file(source),
                           lambda path: self._imported(source, path),
                           lambda err: self._import_failed(source, err))
 
@@ -284,33 +274,33 @@ class ModelManagerDialog(QDialog):
         self.modelsChanged.emit()
 
 
-def _read_all(paths: list[Path]) -> list[tuple[Path, object]]:
+def _read_all(models, paths: list[Path]) -> list[tuple[Path, object]]:
     """Metadata for each model, or the one-line reason it cannot be read (off the GUI thread)."""
     found: list[tuple[Path, object]] = []
     for path in paths:
         try:
-            found.append((path, models.model_info(path)))
+            found.append((path, models.info(path)))
         except ModelError as exc:
             found.append((path, str(exc)))
     return found
 
 
-def install(window) -> QAction:
-    """Add View → Models… (Ctrl+Shift+M) to the main window; safe to call twice."""
-    existing = getattr(window, "models_action", None)
-    if existing is not None:
-        return existing
+class ModelsFeature:
+    """View → Models… (Ctrl+Shift+M); the dialog is made on first use and then kept."""
 
-    def open_manager() -> None:
-        dialog = getattr(window, "model_manager", None)
-        if dialog is None:
-            dialog = window.model_manager = ModelManagerDialog(window)
+    def __init__(self, window, inference) -> None:
+        self.window = window
+        self.inference = inference
+        self.dialog: ModelManagerDialog | None = None
+        self.action: QAction = window.add_action(window.view_menu, "&Models…", self.open,
+                                                 "Ctrl+Shift+M")
+
+    def open(self) -> ModelManagerDialog:
+        if self.dialog is None:
+            self.dialog = ModelManagerDialog(self.window, self.inference)
         else:
-            dialog.refresh()
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    window.models_action = window.add_action(window.view_menu, "&Models…", open_manager,
-                                             "Ctrl+Shift+M")
-    return window.models_action
+            self.dialog.refresh()
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog

@@ -2,34 +2,40 @@
 
 Adds Go → "Quiz for this day" (Ctrl+Shift+Q), "More practice for this day",
 "Review (N due)" (Ctrl+R) and View → "Quiz stats", and a badge provider that
-marks mastered days (★) and due reviews (↻N) in the day list.
+marks mastered days (★) and due reviews (↻N) in the day list. Counts refresh
+from the window's one change signal; the only timer fires when the next review
+card falls due (time passing is not a write, so nothing else would say so).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+import datetime as dt
+from typing import TYPE_CHECKING
 
-from companion.quiz.session import day_badges
-from companion.storage import quiz as store
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QDialog
+
+from companion.services import Changes
 from companion.ui.quiz_view import QuizView
 from companion.ui.review_view import ReviewView
 from companion.ui.stats_view import StatsView
 
-REFRESH_MS = 60_000  # cards fall due as time passes; recount once a minute
+if TYPE_CHECKING:
+    from companion.ui.inference import Inference
+    from companion.ui.main_window import MainWindow
+
+MAX_WAIT_MS = 6 * 3600 * 1000  # re-arm at least every 6 hours (clock changes, sleep)
 
 
 class QuizPanel(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow, inference: Inference) -> None:
         super().__init__(window)
         self.window = window
+        self.inference = inference
         self.model_error: str | None = None
-        self.quiz_view: QuizView | None = None
-        self.review_view: ReviewView | None = None
-        self.stats_view: StatsView | None = None
-        inference = getattr(window, "inference", None)
-        if inference is not None:
-            inference.modelReady.connect(self._model_ready)
-            inference.modelFailed.connect(self._model_failed)
+        self.views: dict[str, QDialog] = {}
+        inference.modelReady.connect(self._model_ready)
+        inference.modelFailed.connect(self._model_failed)
         go = window.go_menu
         go.addSeparator()
         self.quiz_action = window.add_action(go, "&Quiz for this day", self.open_quiz,
@@ -39,38 +45,45 @@ class QuizPanel(QObject):
         self.review_action = window.add_action(go, "&Review", self.open_review, "Ctrl+R")
         self.stats_action = window.add_action(window.view_menu, "Quiz &stats",
                                               self.open_stats)
-        go.aboutToShow.connect(self.refresh_review_action)
         window.badge_providers.append(self.badges)
-        if hasattr(window, "studyReloaded"):
-            window.studyReloaded.connect(self._study_reloaded)
-        self.timer = QTimer(self, interval=REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
-        self.timer.start()
-        if hasattr(window, "closing"):  # the database closes right after the window
-            window.closing.connect(self.timer.stop)
+        window.changed.connect(self._changed)
+        self.due_timer = QTimer(self, singleShot=True)
+        self.due_timer.timeout.connect(self._fell_due)
+        window.closing.connect(self.due_timer.stop)  # the database closes after the window
         self.refresh()
 
     # ----- state ---------------------------------------------------------------------------
     def badges(self) -> dict[int, str]:
-        study = self.window.study
-        return day_badges(study.db, study.course)
-
-    def due_count(self) -> int:
-        return sum(store.due_counts(self.window.study.db).values())
-
-    def refresh_review_action(self) -> None:
-        self.review_action.setText(f"&Review ({self.due_count()} due)")
+        return self.window.study.quiz.badges()
 
     def refresh(self) -> None:
-        self.refresh_review_action()
-        self.window.refresh_progress()
+        quiz = self.window.study.quiz
+        self.review_action.setText(f"&Review ({quiz.due_count()} due)")
+        self._arm_due_timer(quiz.next_due())
+
+    def _fell_due(self) -> None:
+        self.refresh()
+        self.window.refresh_progress()  # the day list's ↻N badges
+
+    def _arm_due_timer(self, next_due: str | None) -> None:
+        """Refresh the counts the moment the next card falls due."""
+        self.due_timer.stop()
+        if not next_due:
+            return
+        wait = dt.datetime.fromisoformat(next_due) - dt.datetime.now(dt.timezone.utc)
+        if wait.total_seconds() > 0:
+            self.due_timer.start(min(MAX_WAIT_MS, int(wait.total_seconds() * 1000) + 1000))
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.study:
+            for view in list(self.views.values()):  # they hold data a restore replaced
+                view.close()
+        if changes.touches("quiz"):
+            self.refresh()
 
     def model_problem(self) -> str | None:
         """Why the model cannot be used right now, in words for the learner; None if it can."""
-        inference = getattr(self.window, "inference", None)
-        if inference is None:
-            return "The tutor model is not available in this window."
-        if inference.ready:
+        if self.inference.ready:
             return None
         if self.model_error:
             return f"The tutor model could not be loaded: {self.model_error}"
@@ -82,38 +95,36 @@ class QuizPanel(QObject):
     def _model_failed(self, message: str) -> None:
         self.model_error = message
 
-    def _study_reloaded(self) -> None:
-        # open views hold the database that a restore just replaced: close them
-        for view in (self.quiz_view, self.review_view, self.stats_view):
-            if view is not None:
-                view.close()
-        self.refresh()
-
     # ----- views ---------------------------------------------------------------------------
-    def _keep(self, name: str, view) -> None:
+    def _keep(self, name: str, view: QDialog) -> None:
         """Remember the open view; it is deleted when closed, and forgotten then."""
-        old = getattr(self, name)
+        old = self.views.pop(name, None)
         if old is not None:
             old.close()
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.destroyed.connect(lambda _=None: self._forget(name, view))
-        setattr(self, name, view)
+        view.destroyed.connect(lambda _=None: self.views.pop(name, None)
+                               if self.views.get(name) is view else None)
+        self.views[name] = view
         view.show()
 
-    def _forget(self, name: str, view) -> None:
-        if getattr(self, name) is view:
-            setattr(self, name, None)
+    @property
+    def quiz_view(self) -> QuizView | None:
+        return self.views.get("quiz")  # type: ignore[return-value]
 
-    def _connect(self, view) -> None:
-        view.sectionRequested.connect(self.window.show_section)
-        view.changed.connect(self.refresh)
+    @property
+    def review_view(self) -> ReviewView | None:
+        return self.views.get("review")  # type: ignore[return-value]
+
+    @property
+    def stats_view(self) -> StatsView | None:
+        return self.views.get("stats")  # type: ignore[return-value]
 
     def open_quiz(self, practice: bool = False) -> QuizView:
         w = self.window
-        view = QuizView(w.study, w.current_day(), getattr(w, "inference", None),
-                        self.model_problem, w, practice=practice)
-        self._connect(view)
-        self._keep("quiz_view", view)
+        view = QuizView(w.study, w.current_day(), self.inference, self.model_problem, w,
+                        practice=practice)
+        view.sectionRequested.connect(w.show_section)
+        self._keep("quiz", view)
         return view
 
     def open_practice(self) -> QuizView:
@@ -121,20 +132,11 @@ class QuizPanel(QObject):
 
     def open_review(self) -> ReviewView:
         view = ReviewView(self.window.study, self.window)
-        self._connect(view)
-        self._keep("review_view", view)
+        view.sectionRequested.connect(self.window.show_section)
+        self._keep("review", view)
         return view
 
     def open_stats(self) -> StatsView:
         view = StatsView(self.window.study, self.window)
-        self._keep("stats_view", view)
+        self._keep("stats", view)
         return view
-
-
-def install(window) -> QuizPanel:
-    """Add the quiz features to ``window``; safe to call twice."""
-    existing = getattr(window, "quiz", None)
-    if isinstance(existing, QuizPanel):
-        return existing
-    window.quiz = QuizPanel(window)
-    return window.quiz

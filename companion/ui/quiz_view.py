@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.quiz import bank, explain, generation
+from companion.quiz import generation, mistakes
 from companion.quiz.session import QuizSession
-from companion.storage import quiz as store
 
 # review_view.py and stats_view.py import some of these from here; quiz_widgets is their home
 from companion.ui.quiz_widgets import (
@@ -45,7 +44,6 @@ class QuizView(QDialog):
     """The quiz dialog; ``model_problem`` says why the model cannot be used, or None."""
 
     sectionRequested = Signal(int, str)
-    changed = Signal()  # attempts, cards or flags were saved: badges need a refresh
 
     def __init__(self, study, day: int, inference=None,
                  model_problem: Callable[[], str | None] = lambda: None,
@@ -60,13 +58,14 @@ class QuizView(QDialog):
         self.practice_job: int | None = None
         self.last_result: generation.GenerationResult | None = None
         self.practice_count = generation.DEFAULT_COUNT
-        self.explain_max_tokens = explain.MAX_TOKENS
+        self.explain_max_tokens = mistakes.MAX_TOKENS
         title = study.course.day(day).title
         self.setWindowTitle(f"Day {day} quiz: {title}")
         self.resize(760, 640)
         self._build()
         if inference is not None:
             inference.text.connect(self._on_text)
+            inference.progress.connect(self._on_progress)
             inference.finished.connect(self._on_finished)
             inference.failed.connect(self._on_failed)
         if practice:
@@ -136,12 +135,12 @@ class QuizView(QDialog):
 
     # ----- running a quiz ------------------------------------------------------------------
     def start_bank(self) -> None:
-        questions = bank.day_questions(self.study.course, self.day)
+        questions = self.study.quiz.questions(self.day)
         if not questions:
             self._show_end(intro=True)
             self.score_label.setText("This day has no quiz yet.")
             return
-        self._start(QuizSession(self.study.db, self.day, questions))
+        self._start(self.study.quiz.start(self.day, questions))
 
     def _start(self, session: QuizSession) -> None:
         self.session = session
@@ -155,7 +154,7 @@ class QuizView(QDialog):
             self._show_end()
             return
         kind = "Practice" if session.kind == "practice" else "Quiz"
-        section = bank.section_title(self.study.course, q)
+        section = self.study.quiz.section_title(q)
         self.header.setText(f"{kind} · question {session.index + 1} of {session.total} · "
                             f"{section}")
         self.generated_tag.setVisible(q.generated)
@@ -186,7 +185,7 @@ class QuizView(QDialog):
             return
         mark_answer(self.option_buttons, q, index)
         self.feedback.show_markdown(feedback_markdown(
-            q, index, feedback.correct, bank.section_title(self.study.course, q)))
+            q, index, feedback.correct, self.study.quiz.section_title(q)))
         self.explain_button.setVisible(not feedback.correct)
         if feedback.correct:
             self.status.setText("")
@@ -196,28 +195,24 @@ class QuizView(QDialog):
             self.status.setText("Back in your review queue.")
         self.next_button.setEnabled(True)
         self.next_button.setFocus()
-        self.changed.emit()
 
     def next_question(self) -> None:
         if self.session is None or self.session.feedback is None:
             return
         self.stop_explaining()
         self.session.next()
-        if self.session.finished:
-            self.changed.emit()  # the finished score may master the day
         self._show_question()
 
     def flag_current(self) -> None:
         q = self.session.current if self.session else None
         if q is None or not q.generated:
             return
-        store.flag_generated(self.study.db, q.id, "flagged in the quiz view")
+        self.study.quiz.flag(q.id, "flagged in the quiz view")
         self.stop_explaining()
         if self.session.feedback is None:
             self.session.skip_current()
         else:
             self.session.next()
-        self.changed.emit()
         self._show_question()
         self.status.setText("Flagged: that question is removed and will not be shown again.")
 
@@ -242,7 +237,7 @@ class QuizView(QDialog):
         section = self.study.course.day(fb.question.day).section(fb.question.section)
         self.explanation.clear()
         self.explain_job = self.inference.submit(
-            explain.explain_job(fb.question, fb.chosen, section, self.explain_max_tokens))
+            mistakes.mistake_job(fb.question, fb.chosen, section, self.explain_max_tokens))
         self.explain_button.setEnabled(False)
         self.stop_button.show()
         self.status.setText("The tutor is explaining…")
@@ -266,7 +261,7 @@ class QuizView(QDialog):
             self.practice_status.setText(f"More practice needs the tutor model. {problem}")
             return
         day = self.study.course.day(self.day)
-        existing = bank.all_question_texts(self.study.course, self.study.db)
+        existing = self.study.quiz.all_question_texts()
         self.practice_job = self.inference.submit(
             generation.practice_job(day, existing, self.practice_count))
         self.practice_progress.setRange(0, self.practice_count)
@@ -284,10 +279,8 @@ class QuizView(QDialog):
     def _practice_done(self, result: generation.GenerationResult) -> None:
         self.last_result = result
         fresh = {a.question.id for a in result.accepted}
-        earlier = [q for q in store.generated(self.study.db, self.day) if q.id not in fresh]
-        for accepted in result.accepted:
-            store.save_generated(self.study.db, accepted.question, accepted.passage.text,
-                                 result.model)
+        earlier = [q for q in self.study.quiz.generated(self.day) if q.id not in fresh]
+        self.study.quiz.keep_generated(result.accepted, result.model)
         summary = ("Stopped. " if result.cancelled else "") + result.summary()
         reasons = sorted({r.reason for r in result.rejected})
         self.practice_status.setToolTip("Rejected because: " + "; ".join(reasons)
@@ -304,21 +297,20 @@ class QuizView(QDialog):
             kept = min(len(earlier), PRACTICE_EARLIER)
             summary += f" Also practising {kept} checked question(s) kept from before."
         self.practice_status.setText(summary)
-        self.changed.emit()
         if not self.isVisible():
             return  # closed while the model worked: the questions are kept for next time
-        self._start(QuizSession(self.study.db, self.day, questions, kind="practice"))
+        self._start(self.study.quiz.start(self.day, questions, kind="practice"))
         self.status.setText(summary)
 
     # ----- inference signals ---------------------------------------------------------------
     def _on_text(self, job_id: int, text: str) -> None:
         if job_id == self.explain_job:
             self.explanation.append_text(text)
-        elif job_id == self.practice_job:
-            done = generation.parse_progress(text)
-            if done:
-                self.practice_progress.setRange(0, done[1])
-                self.practice_progress.setValue(done[0])
+
+    def _on_progress(self, job_id: int, done: int, total: int) -> None:
+        if job_id == self.practice_job and total:
+            self.practice_progress.setRange(0, total)
+            self.practice_progress.setValue(done)
 
     def _on_finished(self, job_id: int, result: object) -> None:
         if job_id == self.explain_job:
@@ -329,7 +321,7 @@ class QuizView(QDialog):
             self.results_page.set_practice_busy(False)
             self._practice_done(result)
 
-    def _explained(self, result: explain.Explanation) -> None:
+    def _explained(self, result: mistakes.MistakeExplanation) -> None:
         self.stop_button.hide()
         self.explain_button.setEnabled(True)
         text = result.text + ("\n\n*(stopped)*" if result.stopped else "")

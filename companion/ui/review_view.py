@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.quiz import bank, scheduling
+from companion.quiz import scheduling
+from companion.quiz.review import ReviewSession
 from companion.quiz.scheduling import Grade
-from companion.storage import quiz as store
 from companion.ui.quiz_view import FeedbackView, feedback_markdown, plain_label
 from companion.ui.quiz_widgets import add_option_buttons, mark_answer, show_options
 
@@ -35,19 +35,13 @@ def due_in(stamp: str) -> str:
 
 class ReviewView(QDialog):
     sectionRequested = Signal(int, str)
-    changed = Signal()
 
     def __init__(self, study, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.study = study
         self.setWindowTitle("Review")
         self.resize(720, 600)
-        self.cards = store.due_cards(study.db, limit=LIMIT)
-        self.position = -1
-        self.reviewed = 0
-        self.question = None
-        self.card = None
-        self.chosen: int | None = None
+        self.session: ReviewSession = study.quiz.review(limit=LIMIT)
 
         lay = QVBoxLayout(self)
         self.header = plain_label()
@@ -79,6 +73,14 @@ class ReviewView(QDialog):
             QShortcut(QKeySequence(str(i + 1)), self, activated=lambda i=i: self._key(i))
         self.next_card()
 
+    @property
+    def chosen(self) -> int | None:
+        return self.session.chosen
+
+    @property
+    def question(self):
+        return self.session.question
+
     def _key(self, i: int) -> None:
         if self.chosen is None:
             self.choose(i)
@@ -86,20 +88,12 @@ class ReviewView(QDialog):
             self.rate(Grade(i + 1))
 
     def next_card(self) -> None:
-        self.chosen = None
-        while True:
-            self.position += 1
-            if self.position >= len(self.cards):
-                self._finished()
-                return
-            card = self.cards[self.position]
-            question = bank.find(self.study.course, self.study.db, card.question_id)
-            if question is not None:
-                break
-            store.delete_card(self.study.db, card.question_id)  # its question is gone
-        self.card, self.question = card, question
-        section = bank.section_title(self.study.course, question)
-        self.header.setText(f"Card {self.position + 1} of {len(self.cards)} due · "
+        question = self.session.next()
+        if question is None:
+            self._finished()
+            return
+        section = self.session.section_title()
+        self.header.setText(f"Card {self.session.position + 1} of {self.session.total} due · "
                             f"day {question.day} · {section}"
                             + (" · generated question" if question.generated else ""))
         self.question_label.setText(question.question)
@@ -114,13 +108,12 @@ class ReviewView(QDialog):
         q = self.question
         if q is None or self.chosen is not None or index >= len(q.options):
             return
-        self.chosen = index
-        ok = index == q.answer
+        ok = self.session.answer(index)
         mark_answer(self.option_buttons, q, index)
         self.feedback.show_markdown(feedback_markdown(q, index, ok,
-                                                      bank.section_title(self.study.course, q)))
-        when = scheduling.preview(scheduling.load(self.card))
-        suggested = Grade.GOOD if ok else Grade.AGAIN
+                                                      self.session.section_title()))
+        when = self.session.intervals()
+        suggested = self.session.suggested
         for grade, button in self.grade_buttons.items():
             button.setText(f"{grade.label} · {scheduling.describe_interval(when[grade])}")
             button.setEnabled(True)
@@ -132,28 +125,24 @@ class ReviewView(QDialog):
         if self.chosen is None or self.question is None:
             return
         try:
-            update = scheduling.review(scheduling.load(self.card), grade)
-            store.save_review(self.study.db, self.question.id, self.question.day, update)
+            self.session.rate(grade)
         except Exception as exc:  # a locked or full disk
             self.status.setText(f"Could not save the review: {str(exc).splitlines()[0]}")
             return
-        self.reviewed += 1
-        self.changed.emit()
         self.next_card()
 
     def _finished(self) -> None:
-        self.question = self.card = None
         for button in self.option_buttons:
             button.hide()
         for button in self.grade_buttons.values():
             button.setEnabled(False)
         self.feedback.hide()
-        nxt = store.next_due(self.study.db)
+        nxt = self.session.next_due()
         self.header.setText("Review")
-        if not self.cards:
+        if not self.session.total:
             self.question_label.setText("Nothing is due for review.")
         else:
-            self.question_label.setText(f"All done: {self.reviewed} card(s) reviewed.")
+            self.question_label.setText(f"All done: {self.session.reviewed} card(s) reviewed.")
         self.status.setText(f"Next card due {due_in(nxt)}." if nxt else
                             "Questions you miss in a quiz come here for review.")
         self.close_button.setDefault(True)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from companion.storage.search import Hit
+from companion.study import Hit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import QLineF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.quiz import stats as quiz_stats
 from companion.quiz.session import MASTERY
 from companion.ui.quiz_view import plain_label
 
@@ -109,7 +108,7 @@ class StatsView(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        s = quiz_stats.compute(self.study.db, self.study.course)
+        s = self.study.quiz.stats()
         self.data = s
         self.mastered_label.setText(f"{len(s.mastered)} / {s.days}")
         self.streak_label.setText(str(s.streak))

@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from companion.export import ExportError, atomic_write, safe_name
-from companion.storage import chats, settings
+from companion.services import Changes
 from companion.tutor import prompts
-from companion.tutor.conversation import Answer, Conversation
-from companion.tutor.engine import ModelError
-from companion.tutor.models import resolve_model
+from companion.tutor.conversation import Answer
 from companion.ui.inference import Inference
 from companion.ui.markdown_view import MarkdownView
 
@@ -48,7 +46,6 @@ class TutorPanel(QDockWidget):
         self.window_ = window
         self.inference = inference
         self.chat_id: int | None = None
-        self.conversations: dict[int | None, Conversation] = {}
         self.job: int | None = None
         self._pending_question = ""
 
@@ -124,36 +121,24 @@ class TutorPanel(QDockWidget):
         inference.finished.connect(self._on_finished)
         inference.failed.connect(self._on_failed)
         inference.modelReady.connect(self._model_ready)
-        inference.modelFailed.connect(self._model_failed)
+        window.changed.connect(self._changed)
         self.refresh_chats()
         self.render()
 
     # ----- model ---------------------------------------------------------------------------
-    def load_model(self) -> None:
-        db = self.window_.study.db
-        try:
-            path = resolve_model(settings.get(db, settings.TUTOR_MODEL))
-        except ModelError as exc:
-            self._model_failed(str(exc))
-            return
-        self.status.setText("Loading the tutor model…")
-        self.window_.tutor_status.setText("Tutor: loading…")
-        self.inference.load(path)
+    @property
+    def study(self):
+        return self.window_.study
+
+    def show_message(self, text: str) -> None:
+        """A line from the model loader (loading, unavailable, ...)."""
+        self.status.setText(text)
 
     @Slot(str, str)
-    def _model_ready(self, name: str, path: str) -> None:
-        self.status.setText("")
-        self.window_.tutor_status.setText(f"Tutor: {name}")
-        self.window_.tutor_status.setToolTip(path)
+    def _model_ready(self, _name: str, _where: str) -> None:
         if self._pending_question and self.job is None:
             question, self._pending_question = self._pending_question, ""
             self.ask(question)
-
-    @Slot(str)
-    def _model_failed(self, message: str) -> None:
-        self.status.setText(f"The tutor is unavailable: {message}")
-        self.window_.tutor_status.setText("Tutor: unavailable")
-        self.window_.tutor_status.setToolTip(message)
 
     # ----- asking --------------------------------------------------------------------------
     def ask_about_day(self) -> None:
@@ -176,20 +161,19 @@ class TutorPanel(QDockWidget):
             self.status.setText("The tutor model is still loading; your question will be "
                                 "asked as soon as it is ready.")
             return
-        study = self.window_.study
-        conversation = self.conversations.setdefault(self.chat_id, Conversation())
-        prepared = conversation.prepare(study.db, study.course, question, day)
+        study = self.study
+        conversation = study.tutor.conversation(self.chat_id)
+        prepared = study.tutor.prepare(conversation, question, day)
         if self.chat_id is None:
-            self.chat_id = chats.create(study.db, question.splitlines()[0][:60], day)
-            self.conversations[self.chat_id] = self.conversations.pop(None)
-            self.refresh_chats()
-        chats.add_message(study.db, self.chat_id, "user", question)
+            self.chat_id = study.chats.create(question.splitlines()[0][:60], day)
+            study.tutor.adopt(self.chat_id)
+        study.chats.add_message(self.chat_id, "user", question)
         self.question.clear()
         self.render()
         head = "" if prepared.passages else f"{prompts.NOT_GROUNDED}\n\n"
         self._append(f"\n{head}")
         self.job = self.inference.submit(
-            lambda engine, cancel, emit: conversation.answer(engine, prepared, cancel, emit))
+            lambda engine, ctx: conversation.answer(engine, prepared, ctx))
         self._set_busy(True)
 
     def stop(self) -> None:
@@ -218,13 +202,13 @@ class TutorPanel(QDockWidget):
         text = answer.text + (" *(stopped)*" if answer.stopped else "")
         for note in answer.notices:
             text = f"*{note}*\n\n{text}"
-        chats.add_message(self.window_.study.db, self.chat_id, "assistant", text,
-                          [c.to_json() for c in answer.citations])
+        self.study.chats.add_message(self.chat_id, "assistant", text,
+                                     [c.to_json() for c in answer.citations])
         self.render()  # Markdown rendered once, at the end
-        rate = answer.stats.get("tokens_per_s", 0)
-        self.window_.tutor_status.setText(f"Tutor: {answer.model} · {rate:.0f} tokens/s")
+        rate = answer.stats.get("tokens_per_s")
+        self.window_.tutor_status.setText(f"Tutor: {answer.model}"
+                                          + (f" · {rate:.0f} tokens/s" if rate else ""))
         self.status.setText("Stopped." if answer.stopped else "")
-        self.refresh_chats()
 
     @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
@@ -246,7 +230,7 @@ class TutorPanel(QDockWidget):
             return ("*Ask anything about the course. Answers come from a small offline model, "
                     "grounded in the lessons; check the sources it cites.*")
         parts = []
-        for i, m in enumerate(chats.messages(self.window_.study.db, self.chat_id)):
+        for i, m in enumerate(self.study.chats.messages(self.chat_id)):
             if m.role == "user":
                 parts.append(f"**You:** {_shown(m.content)}")
                 continue
@@ -273,7 +257,7 @@ class TutorPanel(QDockWidget):
             self.save_to_notes(int(url.path().removeprefix("save/")))
 
     def save_to_notes(self, index: int) -> None:
-        msgs = chats.messages(self.window_.study.db, self.chat_id) if self.chat_id else []
+        msgs = self.study.chats.messages(self.chat_id) if self.chat_id else []
         if not 0 <= index < len(msgs):
             return
         question = msgs[index - 1].content if index > 0 else ""
@@ -292,7 +276,7 @@ class TutorPanel(QDockWidget):
         self.chat_picker.blockSignals(True)
         self.chat_picker.clear()
         self.chat_picker.addItem("New conversation", None)
-        for chat in chats.list_chats(self.window_.study.db, self.chat_filter.text()):
+        for chat in self.study.chats.list(self.chat_filter.text()):
             self.chat_picker.addItem(chat.title, chat.id)
         index = self.chat_picker.findData(self.chat_id)
         self.chat_picker.setCurrentIndex(max(index, 0))
@@ -305,25 +289,21 @@ class TutorPanel(QDockWidget):
         if self.job is not None:
             self.stop()
         self.chat_id = chat_id
-        if chat_id is not None and chat_id not in self.conversations:
-            pairs = chats.history_pairs(self.window_.study.db, chat_id)
-            self.conversations[chat_id] = Conversation.from_history(pairs)
         self.render()
 
     def new_chat(self) -> None:
-        self.conversations.pop(None, None)
+        self.study.tutor.forget(None)
         self.open_chat(None)
         self.refresh_chats()
         self.question.setFocus()
 
     def rename_chat(self) -> None:
-        chat = chats.get(self.window_.study.db, self.chat_id) if self.chat_id else None
+        chat = self.study.chats.get(self.chat_id) if self.chat_id else None
         if chat is None:
             return
         title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=chat.title)
         if ok and title.strip():
-            chats.rename(self.window_.study.db, chat.id, title)
-            self.refresh_chats()
+            self.study.chats.rename(chat.id, title)
 
     def delete_chat(self) -> None:
         if self.chat_id is None:
@@ -331,12 +311,12 @@ class TutorPanel(QDockWidget):
         answer = QMessageBox.question(self, "Delete conversation",
                                       "Delete this conversation? This cannot be undone.")
         if answer == QMessageBox.StandardButton.Yes:
-            chats.delete(self.window_.study.db, self.chat_id)
-            self.conversations.pop(self.chat_id, None)
+            self.study.chats.delete(self.chat_id)
+            self.study.tutor.forget(self.chat_id)
             self.new_chat()
 
     def export_chat(self) -> None:
-        chat = chats.get(self.window_.study.db, self.chat_id) if self.chat_id else None
+        chat = self.study.chats.get(self.chat_id) if self.chat_id else None
         if chat is None:
             self.status.setText("Open a conversation to export it.")
             return
@@ -347,21 +327,22 @@ class TutorPanel(QDockWidget):
         if not target:
             return
         try:
-            atomic_write(Path(target), chats.to_markdown(self.window_.study.db, chat.id))
+            atomic_write(Path(target), self.study.chats.to_markdown(chat.id))
         except ExportError as exc:
             QMessageBox.warning(self, "Export", str(exc))
             return
         self.status.setText(f"Exported to {target}")
 
-    def reload(self) -> None:
-        """After a database restore: forget cached conversations."""
-        self.conversations.clear()
-        self.chat_id = None
-        self.refresh_chats()
-        self.render()
+    def _changed(self, changes: Changes) -> None:
+        if changes.study:  # a restore: the open chat may not exist any more
+            self.chat_id = None
+            self.render()
+        if changes.touches("chats"):
+            self.refresh_chats()
 
 
-def install(window, inference: Inference) -> TutorPanel:
+def install_tutor(window, inference: Inference) -> TutorPanel:
+    """The tutor dock on the right, with View → Tutor panel (Ctrl+J) and Go → Ask the tutor."""
     panel = TutorPanel(window, inference)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
     # sized once the window has its real width: a quarter of it, at least 300 px

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint
 
 from companion.ui.explain_view import code_block_at
-from tests.gui.fakes import ScriptedEngine
 
 
 def test_lesson_code_block_is_found_under_the_cursor(window):
@@ -23,38 +22,10 @@ def test_lesson_code_block_is_found_under_the_cursor(window):
     assert code_block_at(lesson, QPoint(2, 2)) is None  # the title is not code
 
 
-def test_explain_view_streams_with_the_real_model(qtbot, window):
-    from companion.tutor.models import bundled_model_path
-
-    with qtbot.waitSignal(window.inference.modelReady, timeout=120_000):
-        window.inference.load(bundled_model_path())
-    view = window.explain_view
-    view.set_code("for i in range(3):\n    print(i * i)\n", "python")
-    with qtbot.waitSignal(window.inference.finished, timeout=120_000):
-        view.start()
-    assert view.explanation.toPlainText().strip()
-    assert "print" in view.highlighted.toPlainText()
-    assert "style=" in view.highlighted.toHtml()  # highlighted, not plain text
-
-
-def test_too_long_code_gets_a_visible_notice(qtbot, window):
-    from companion.tutor.models import bundled_model_path
-
-    with qtbot.waitSignal(window.inference.modelReady, timeout=120_000):
-        window.inference.load(bundled_model_path())
-    view = window.explain_view
-    view.set_code("\n".join(f"x{i} = x{i - 1} + {i}" for i in range(1, 4000)), "python")
-    with qtbot.waitSignal(window.inference.finished, timeout=180_000):
-        view.start()
-        view.stop()  # no need to read the whole explanation
-    assert "too long" in view.notice.text()
-
-
-def test_ask_about_this_day_prefers_the_current_day(qtbot, window):
-    window.inference.worker.engine = ScriptedEngine(["Day summary."])
-    window.inference.ready = True
+def test_ask_about_this_day_prefers_the_current_day(qtbot, window, fake_engine):
+    fake_engine(["Day summary."])
     window.show_day(7)
-    with qtbot.waitSignal(window.inference.finished, timeout=10_000) as blocker:
-        window.tutor.ask_about_day()
+    with qtbot.waitSignal(window.features.inference.finished, timeout=10_000) as blocker:
+        window.features.tutor.ask_about_day()
     answer = blocker.args[1]
     assert answer.citations and answer.citations[0].day == 7

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 
 from companion.storage import notes, progress
 from companion.study import Study
-
-SHOTS = Path(os.environ.get("COMPANION_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+from tests.conftest import SHOTS
 
 
 def test_opens_on_today_with_lesson_checklist_and_notes(window):
@@ -24,7 +20,7 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
     for width, height in ((1440, 900), (1280, 800)):
         window.resize(width, height)
         window.show_day(4)
-        window.resizeDocks([window.tutor], [width // 4], Qt.Orientation.Horizontal)
+        window.resizeDocks([window.features.tutor], [width // 4], Qt.Orientation.Horizontal)
         assert window.lesson.width() >= 420
         assert window.grab().save(str(SHOTS / f"main-window-{width}.png"))
 
@@ -76,9 +72,16 @@ def test_search_jumps_to_the_section(qtbot, window):
 
 
 def test_lesson_links_are_not_followed_and_nothing_remote_loads(window):
+    import re
+
     assert window.lesson.openLinks() is False
     html = window.lesson.toHtml()
-    assert "<img" not in html
+    # the only images are the course's own figures, loaded from the package
+    assert all(src.startswith("figures/") for src in re.findall(r'<img src="([^"]*)"', html))
+    assert window.lesson.loadResource(2, QUrl("http://example.com/x.png")) is None
+    assert window.lesson.loadResource(2, QUrl("figures/../../etc/passwd")) is None
+    window.notes.preview.figures = False
+    assert window.notes.preview.loadResource(2, QUrl("figures/day04-causal-mask.svg")) is None
 
 
 def test_notes_preview_sanitizes_html(qtbot, window):
@@ -86,3 +89,24 @@ def test_notes_preview_sanitizes_html(qtbot, window):
     window.notes._update_preview()
     html = window.notes.preview.toHtml()
     assert "alert" not in html and "<img" not in html and "bold" in html
+
+
+def test_every_lesson_shows_its_figures(window):
+    from PySide6.QtGui import QTextImageFormat
+
+    for day in window.study.course.days:
+        window.show_day(day.number)
+        doc = window.lesson.document()
+        images = []
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fmt = it.fragment().charFormat()
+                if fmt.isImageFormat():
+                    images.append(QTextImageFormat(fmt).name())
+                it += 1
+            block = block.next()
+        assert images == [path for _s, _alt, path in day.figures()]
+        for name in images:  # each one really loads (a missing file would be None)
+            assert window.lesson.loadResource(2, QUrl(name)) is not None

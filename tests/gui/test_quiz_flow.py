@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt, QUrl
@@ -11,16 +9,15 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from companion.quiz import bank, generation, scheduling
-from companion.quiz.validation import Accepted, Passage, check
+from companion.quiz.validation import Accepted, SourceText, check
+from companion.services import Changes
 from companion.storage import quiz as store
-from companion.ui import quiz_panel
-
-SHOTS = Path(__file__).parent / "screenshots"
+from tests.conftest import SHOTS
 
 
 @pytest.fixture
 def panel(window):
-    return quiz_panel.install(window)  # app.build_window may already have done it
+    return window.features.quiz
 
 
 def _click(qtbot, button) -> None:
@@ -50,12 +47,12 @@ def take_day4_missing(qtbot, window, panel, missed: tuple[int, ...]):
 def test_missing_two_on_day_4_makes_two_due_cards_shown_everywhere(qtbot, window, panel):
     view, questions = take_day4_missing(qtbot, window, panel, (2, 7))
     assert view.pages.currentIndex() == 1
-    assert view.score_label.text() == "Score: 8 / 10 (80%)"
+    n = len(questions)
+    assert view.score_label.text() == f"Score: {n - 2} / {n} ({round(100 * (n - 2) / n)}%)"
     assert "Day 4 mastered!" in view.result_label.text()
     assert "2 missed question(s)" in view.result_label.text()
     due = store.due_cards(window.study.db)
     assert {c.question_id for c in due} == {questions[2].id, questions[7].id}
-    window.go_menu.aboutToShow.emit()
     assert panel.review_action.text().replace("&", "") == "Review (2 due)"
     day_item = window.day_list._items[4]
     assert "★" in day_item.text(1) and "↻2" in day_item.text(1)
@@ -66,7 +63,7 @@ def test_review_rates_cards_and_they_leave_the_queue(qtbot, window, panel):
     take_day4_missing(qtbot, window, panel, (0, 1))
     QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     review = panel.review_view
-    assert review.isVisible() and len(review.cards) == 2
+    assert review.isVisible() and review.session.total == 2
     review.activateWindow()
     qtbot.waitUntil(review.isActiveWindow)
     assert not review.grade_buttons[scheduling.Grade.GOOD].isEnabled()  # answer first
@@ -86,7 +83,6 @@ def test_review_rates_cards_and_they_leave_the_queue(qtbot, window, panel):
     assert store.due_cards(window.study.db) == []
     ratings = [r[0] for r in window.study.db.execute("SELECT rating FROM review_log")]
     assert ratings == [3, 1]
-    window.go_menu.aboutToShow.emit()
     assert panel.review_action.text().replace("&", "") == "Review (0 due)"
 
 
@@ -103,7 +99,7 @@ def test_the_feedback_link_opens_the_lesson_section(qtbot, window, panel):
 
 
 def test_model_not_ready_is_said_plainly(qtbot, window, panel):
-    assert not window.inference.ready  # this window does not load the model
+    assert not window.features.inference.ready  # this window does not load the model
     window.show_day(4)
     view = panel.open_quiz()
     q = view.session.current
@@ -114,7 +110,7 @@ def test_model_not_ready_is_said_plainly(qtbot, window, panel):
     practice = panel.open_practice()
     qtbot.waitUntil(lambda: "needs the tutor model" in practice.practice_status.text())
     assert "not ready yet" in practice.practice_status.text() and practice.practice_job is None
-    window.inference.modelFailed.emit("model.gguf is damaged")
+    window.features.inference.modelFailed.emit("model.gguf is damaged")
     assert "could not be loaded: model.gguf is damaged" in panel.model_problem()
 
 
@@ -122,7 +118,7 @@ def test_generated_questions_are_marked_counted_and_can_be_flagged(qtbot, window
     """UI logic with a hand-made generation result (the real model is in test_quiz_practice)."""
     window.show_day(4)
     view = panel.open_quiz()
-    passage = Passage(4, "multi-head-attention", "Multi-head attention",
+    passage = SourceText(4, "multi-head-attention", "Multi-head attention",
                       "The base model used d_model = 512 with 8 heads of 64 dimensions.")
     raw = ('{"question": "How many heads did the base model use?", '
            '"options": ["4 heads", "8 heads", "16 heads", "32 heads"], "answer": 1}')
@@ -153,13 +149,14 @@ def test_none_passing_is_said_and_nothing_is_shown(qtbot, window, panel):
 
 
 def test_stats_view_draws_scores_and_reviews(qtbot, window, panel):
-    take_day4_missing(qtbot, window, panel, (5,))
+    _, questions = take_day4_missing(qtbot, window, panel, (5,))
+    percent = round(100 * (len(questions) - 1) / len(questions))
     panel.stats_action.trigger()
     stats = panel.stats_view
     assert stats.mastered_label.text() == "1 / 14"
     assert stats.streak_label.text() == "1"
-    assert stats.scores.bars[3] == ("4", 90, "90") and 3 in stats.scores.highlight
-    assert "4: 90" in stats.scores.accessibleDescription()
+    assert stats.scores.bars[3] == ("4", percent, str(percent)) and 3 in stats.scores.highlight
+    assert f"4: {percent}" in stats.scores.accessibleDescription()
     image = stats.grab().toImage()
     assert image.save(str(SHOTS / "quiz-stats.png"))
     green = QColor("#2e7d32").rgb()
@@ -177,6 +174,6 @@ def test_views_close_cleanly_and_a_restore_closes_open_ones(qtbot, window, panel
     assert "Nothing is due for review." in review.question_label.text()
     review.close()
     qtbot.waitUntil(lambda: panel.review_view is None)
-    window.studyReloaded.emit()  # what a restore from backup emits
+    window.changed.emit(Changes(study=True))  # what a restore from backup publishes
     qtbot.waitUntil(lambda: panel.quiz_view is None)
     assert not shiboken6.isValid(second)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from companion.tutor.engine import Engine
-from companion.tutor.models import bundled_model_path
+from companion.tutor.llama_engine import LlamaEngine
+from companion.tutor.model_files import bundled_model_path
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +17,6 @@ def model_path():
 
 @pytest.fixture(scope="session")
 def engine(model_path):
-    e = Engine(model_path)
+    e = LlamaEngine(model_path)
     yield e
     e.close()

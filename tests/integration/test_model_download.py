@@ -20,13 +20,11 @@ from pathlib import Path
 import pytest
 
 from companion import paths
-from companion.tutor import catalog, safe_load
+from companion.tutor import catalog, model_check
 from companion.tutor.download import DownloadCancelled, DownloadError, download, partial_dir
-from companion.tutor.models import bundled_model_path, sha256_of
-
-sys.path.insert(0, str(Path(__file__).parent))
-import model_files  # noqa: E402
-from fake_hub import FakeHub, free_port  # noqa: E402
+from companion.tutor.model_files import bundled_model_path, sha256_of
+from tests import gguf_samples
+from tests.fake_hub import FakeHub, free_port
 
 ENTRY_ID = "smollm2-135m-instruct"
 
@@ -67,7 +65,7 @@ def test_download_reports_progress_verifies_and_installs(hub):
     seen = []
     path = download(entry(), on_progress=seen.append)
     assert path == paths.models_dir() / entry().file and path.is_file()
-    assert sha256_of(path) == entry().sha256 and safe_load.is_verified(path)
+    assert sha256_of(path) == entry().sha256 and model_check.is_verified(path)
     assert not any(partial_dir().iterdir())
     phases = [p.phase for p in seen]
     assert phases.index("download") < phases.index("verify") < phases.index("check")
@@ -206,9 +204,9 @@ def test_cli_download_with_the_hub_down_is_one_line():
 
 
 def test_cli_import_refuses_each_hostile_file_in_one_line(tmp_path):
-    files = {name: make(tmp_path / name) for name, (make, _) in model_files.HOSTILE.items()}
-    files["layers.gguf"] = model_files.layer_bomb(tmp_path / "layers.gguf")
-    reasons = dict((name, reason) for name, (_, reason) in model_files.HOSTILE.items())
+    files = {name: make(tmp_path / name) for name, (make, _) in gguf_samples.HOSTILE.items()}
+    files["layers.gguf"] = gguf_samples.layer_bomb(tmp_path / "layers.gguf")
+    reasons = dict((name, reason) for name, (_, reason) in gguf_samples.HOSTILE.items())
     reasons["layers.gguf"] = "llama.cpp crashed while opening layers.gguf"
     for name, path in files.items():
         out = cli("models", "import", str(path))

@@ -8,12 +8,12 @@ every candidate is accounted for.
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
 
 from companion.curriculum import course
-from companion.quiz import explain, generation
+from companion.jobs import JobContext
+from companion.quiz import generation, mistakes
 from companion.quiz.validation import Rejected, check, support
 
 BANK = [q.question for d in course().days for q in d.quiz]
@@ -27,9 +27,9 @@ KNOWN_REASONS = ("not valid JSON", "not a JSON object", "no question text", "no 
 def test_generated_candidates_are_all_checked_and_counted(engine):
     day = course().day(7)
     progress: list[tuple[int, int]] = []
-    result = generation.generate(engine, day, BANK, count=2, rng=random.Random(7),
-                                 progress=lambda done, total: progress.append((done, total)))
-    assert progress == [(1, 2), (2, 2)]
+    ctx = JobContext(progress=lambda done, total: progress.append((done, total)))
+    result = generation.generate(engine, day, BANK, count=2, ctx=ctx, rng=random.Random(7))
+    assert progress == [(0, 2), (1, 2), (2, 2)]
     assert result.generated == 2 and result.model == engine.name
     assert result.summary().startswith(f"{len(result.accepted)} of 2 generated questions")
     for accepted in result.accepted:
@@ -49,7 +49,7 @@ def test_output_is_constrained_to_the_schema_shape(engine):
     """The grammar makes parseable JSON likely even from a 135M model."""
     passage = generation.passages(course().day(4))[0]
     raw = engine.complete_chat(generation.messages(passage), max_tokens=generation.MAX_TOKENS,
-                               grammar=engine.json_grammar(generation.SCHEMA))
+                               json_schema=generation.SCHEMA)
     if engine.last.finish_reason != "length":
         import json
 
@@ -59,9 +59,9 @@ def test_output_is_constrained_to_the_schema_shape(engine):
 
 
 def test_cancel_stops_generation_between_candidates(engine):
-    cancel = threading.Event()
-    result = generation.generate(engine, course().day(4), BANK, count=4, cancel=cancel,
-                                 progress=lambda done, total: cancel.set())
+    ctx = JobContext()
+    ctx.progress = lambda done, total: done and ctx.cancel()
+    result = generation.generate(engine, course().day(4), BANK, count=4, ctx=ctx)
     assert result.cancelled and result.generated == 1
 
 
@@ -70,9 +70,9 @@ def test_explanation_starts_from_the_key_and_stays_in_context(engine):
     q = day.quiz[0]
     section = day.section(q.section)
     pieces: list[str] = []
-    result = explain.explain(engine, q, (q.answer + 1) % 4, section, emit=pieces.append,
-                             max_tokens=60)
-    assert pieces[0] == explain.answer_line(q) + " " and len(pieces) > 3
+    result = mistakes.explain_mistake(engine, q, (q.answer + 1) % 4, section,
+                                      JobContext(emit=pieces.append), max_tokens=60)
+    assert pieces[0] == mistakes.answer_line(q) + " " and len(pieces) > 3
     assert result.text.startswith(f"The correct answer is “{q.correct_option}”.")
     assert engine.last.prompt_tokens < engine.n_ctx - 60
     assert 0 < engine.last.completion_tokens <= 60

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from companion.tutor.conversation import Conversation
-from companion.tutor.engine import Engine, ModelError
+from companion.tutor.engine import ModelError
+from companion.tutor.llama_engine import LlamaEngine
 
 
 def test_an_answer_streams_in_pieces(engine):
@@ -62,7 +63,7 @@ def test_follow_up_reuses_the_evaluated_prefix(engine, study):
 
 
 def test_thirty_turns_never_overflow_the_context(model_path, study):
-    small = Engine(model_path, n_ctx=1024)
+    small = LlamaEngine(model_path, n_ctx=1024)
     conv = Conversation(max_tokens=24)
     questions = ["What is attention?", "What is BPE?", "What is LoRA?", "What is perplexity?",
                  "What is a KV cache?", "What is RAG?"]
@@ -91,7 +92,7 @@ def test_corrupt_model_files_give_a_clear_message(tmp_path: Path, content: bytes
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(content)
     with pytest.raises(ModelError) as info:
-        Engine(bad)
+        LlamaEngine(bad)
     message = str(info.value)
     assert "bad.gguf" in message and "\n" not in message
 
@@ -132,9 +133,9 @@ def test_cli_explain_reads_stdin(tmp_path: Path):
 
 
 def test_explain_cuts_code_that_does_not_fit(engine):
-    from companion.tutor.explain import explain
+    from companion.tutor.code_explain import explain_code
 
     code = "\n".join(f"value_{i} = compute(value_{i - 1}) + {i}" for i in range(1, 3000))
-    result = explain(engine, code, "python", max_tokens=8)
+    result = explain_code(engine, code, "python", max_tokens=8)
     assert result.cut_note and "first" in result.cut_note
     assert len(result.code.splitlines()) < 3000

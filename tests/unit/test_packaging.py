@@ -310,7 +310,7 @@ def test_windowed_app_without_standard_streams_still_prints_and_loads_the_model(
     """A Windows GUI process starts with sys.stdout None and no fds 0-2, while
     llama.cpp's quiet mode does os.dup(1)/os.dup(2) around model loads.
     Reproduced here by closing the fds before the frozen entry point runs."""
-    from companion.tutor.models import bundled_model_path
+    from companion.tutor.model_files import bundled_model_path
 
     code = (
         "import os, sys\n"
@@ -325,8 +325,8 @@ def test_windowed_app_without_standard_streams_still_prints_and_loads_the_model(
         "entry.ensure_streams()\n"
         "report.write(f'after={valid(1)},{valid(2)} ')\n"
         "print('print works'); sys.stderr.write('so does stderr')\n"
-        "from companion.tutor.engine import Engine\n"
-        f"Engine({str(bundled_model_path())!r}, n_ctx=256).close()\n"
+        "from companion.tutor.llama_engine import LlamaEngine\n"
+        f"LlamaEngine({str(bundled_model_path())!r}, n_ctx=256).close()\n"
         "report.write('loaded'); report.flush()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,0 +1,95 @@
+"""`companion gui`, `export`, `progress` and `search`: the study record from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from companion.cli.errors import UserError
+
+
+def open_study():
+    """The learner's study data, opened the same way for every command."""
+    from companion.study import Study
+
+    return Study.open()
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from companion.app import run_gui
+
+    return run_gui()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    study = open_study()
+    policy = "overwrite" if args.force else "rename" if args.rename else "fail"
+    written = study.export(args.format, Path(args.out).expanduser(), policy)
+    for path in written:
+        print(path)
+    print(f"Exported {len(written)} file(s).", file=sys.stderr)
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from companion.storage import progress, settings
+
+    study = open_study()
+    per_day = progress.day_progress(study.db, study.course)
+    total = progress.overall(study.db, study.course)
+    today = settings.today_number(study.db, len(study.course.days))
+    if args.json:
+        print(json.dumps({
+            "done": total.done, "total": total.total, "percent": total.percent, "today": today,
+            "days": [{"day": d.number, "title": d.title, "phase": d.phase,
+                      "done": per_day[d.number].done, "total": per_day[d.number].total}
+                     for d in study.course.days],
+        }, indent=2))
+        return 0
+    for d in study.course.days:
+        p = per_day[d.number]
+        bar = "#" * p.done + "." * (p.total - p.done)
+        mark = "  <- today" if d.number == today else ""
+        print(f"Day {d.number:2d}  [{bar:7s}] {p.done}/{p.total}  {d.title}{mark}")
+    print(f"Overall: {total.done}/{total.total} tasks ({total.percent}%)")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query).strip()
+    if not query:
+        raise UserError("Give some words to search for.")
+    hits = open_study().search(query, args.limit)
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("No matches.")
+    for h in hits:
+        where = f"day {h.day} · {h.title}" if h.kind == "lesson" else f"day {h.day} · your notes"
+        print(f"[{h.kind}] {where}\n    {h.snippet}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("gui", help="open the app (the default)").set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("export", help="export notes and checklists to Markdown")
+    p.add_argument("--format", choices=["single", "vault"], default="single")
+    p.add_argument("--out", required=True, help="file (single) or folder (vault)")
+    clash = p.add_mutually_exclusive_group()
+    clash.add_argument("--force", action="store_true", help="overwrite existing files")
+    clash.add_argument("--rename", action="store_true", help="add a number instead of overwriting")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("progress", help="show checklist progress per day")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("search", help="search lessons and notes")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_search)

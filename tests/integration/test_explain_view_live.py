@@ -1,0 +1,36 @@
+"""Explain code through the real bundled model: streaming, and a visible cut notice."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_explain_view_streams_with_the_real_model(qtbot, window):
+    from companion.tutor.model_files import bundled_model_path
+
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=120_000):
+        window.features.inference.load(bundled_model_path())
+    view = window.features.explain.view
+    view.set_code("for i in range(3):\n    print(i * i)\n", "python")
+    with qtbot.waitSignal(window.features.inference.finished, timeout=120_000):
+        view.start()
+    assert view.explanation.toPlainText().strip()
+    assert "print" in view.highlighted.toPlainText()
+    assert "style=" in view.highlighted.toHtml()  # highlighted, not plain text
+
+
+def test_too_long_code_gets_a_visible_notice(qtbot, window):
+    from companion.tutor.model_files import bundled_model_path
+
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=120_000):
+        window.features.inference.load(bundled_model_path())
+    view = window.features.explain.view
+    view.set_code("\n".join(f"x{i} = x{i - 1} + {i}" for i in range(1, 4000)), "python")
+    with qtbot.waitSignal(window.features.inference.finished, timeout=180_000):
+        view.start()
+        view.stop()  # no need to read the whole explanation
+    assert "too long" in view.notice.text()
+
+

@@ -1,0 +1,190 @@
+"""The model manager dialog as a learner uses it: browse, download, cancel, import, use, delete.
+
+Downloads come from the fake hub on 127.0.0.1 through huggingface_hub; "Use as tutor
+model" really loads the file with llama.cpp on the inference worker.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from companion import paths
+from companion.storage import settings
+from companion.tutor import catalog, model_files
+from companion.ui import model_manager
+from tests import gguf_samples
+from tests.conftest import SHOTS
+from tests.fake_hub import FakeHub
+
+ENTRY_ID = "smollm2-135m-instruct"
+
+
+@pytest.fixture
+def dialog(window, qtbot):
+    window.features.models.action.trigger()
+    dlg = window.features.models.dialog
+    qtbot.waitExposed(dlg)
+    yield dlg
+    dlg.cancel_download()
+    qtbot.waitUntil(lambda: not dlg.downloading(), timeout=30000)
+    dlg.close()
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    from huggingface_hub import constants
+
+    entry = catalog.find(ENTRY_ID)
+    with FakeHub() as server:
+        data = model_files.bundled_model_path().read_bytes()
+        server.host(entry.repo, entry.file, entry.revision, data)
+        monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
+        yield server
+
+
+def select_catalog(dlg, entry_id: str) -> None:
+    table = dlg.downloads.catalog
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == entry_id:
+            table.selectRow(row)
+            return
+    raise AssertionError(entry_id)
+
+
+def select_installed(dlg, name: str) -> None:
+    for row in range(dlg.installed.rowCount()):
+        if Path(dlg.installed.item(row, 0).data(model_manager.PATH_ROLE)).name == name:
+            dlg.installed.selectRow(row)
+            return
+    raise AssertionError(name)
+
+
+def cell(table, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def drop(dlg, files: list[Path]) -> None:
+    """A real drag-and-drop event sequence, as the window system would deliver it."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    with warnings.catch_warnings():  # PySide 6.12 marks the only QDragEnterEvent ctor deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(dlg, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(dlg, event)
+
+
+def test_menu_opens_the_manager_with_metadata_and_fit_hints(window, dialog, qtbot):
+    assert window.features.models.action in window.view_menu.actions()
+    assert window.features.models.action.shortcut() == QKeySequence("Ctrl+Shift+M")
+    bundled = model_files.bundled_model_path()
+    assert dialog.installed.rowCount() == 1
+    assert cell(dialog.installed, 0, 0).startswith(bundled.name)
+    qtbot.waitUntil(lambda: cell(dialog.installed, 0, 3) == "Q4_1", timeout=10000)
+    assert (cell(dialog.installed, 0, 4), cell(dialog.installed, 0, 5)) == ("8192", "llama")
+    assert "in use" in cell(dialog.installed, 0, 0)
+    dialog.installed.selectRow(0)
+    assert not dialog.delete_button.isEnabled()  # the built-in model cannot be deleted
+
+    entries = catalog.load_catalog()
+    table = dialog.downloads.catalog
+    assert table.rowCount() == len(entries)
+    free = catalog.available_ram()
+    for row, entry in enumerate(entries):
+        assert cell(table, row, 0) == entry.id
+        assert cell(table, row, 5) == catalog.fit(entry, free)
+    assert cell(table, 0, 7) == "in use"
+    SHOTS.mkdir(exist_ok=True)
+    assert dialog.grab().save(str(SHOTS / "model-manager.png"))
+
+
+def test_download_shows_progress_then_installs(dialog, hub, qtbot):
+    hub.rate = 30_000_000  # about 3 s, so the progress can be seen
+    downloads = dialog.downloads
+    select_catalog(dialog, ENTRY_ID)
+    assert downloads.download_button.isEnabled()
+    downloads.download_button.click()
+    assert dialog.downloading() and downloads.progress.isVisible()
+    assert downloads.cancel_button.isVisible()
+    label = downloads.progress_label.text
+    qtbot.waitUntil(lambda: downloads.progress.value() > 0 and " of " in label()
+                    and "MB/s" in label() and "left" in label(), timeout=20000)
+    assert dialog.grab().save(str(SHOTS / "model-manager-downloading.png"))
+    qtbot.waitUntil(lambda: not dialog.downloading(), timeout=60000)
+    assert "Installed" in dialog.message.text(), dialog.message.text()
+    installed = paths.models_dir() / catalog.find(ENTRY_ID).file
+    assert installed.is_file() and not downloads.progress.isVisible()
+    assert dialog.installed.rowCount() == 2
+    select_catalog(dialog, ENTRY_ID)
+    assert not downloads.download_button.isEnabled()  # nothing left to download
+
+
+def test_cancel_stops_the_download_and_leaves_nothing(dialog, hub, qtbot):
+    hub.rate = 10_000_000  # ten seconds for the whole file: plenty of time to cancel
+    downloads = dialog.downloads
+    select_catalog(dialog, ENTRY_ID)
+    downloads.download_button.click()
+    qtbot.waitUntil(lambda: downloads.progress.value() > 0, timeout=20000)
+    downloads.cancel_button.click()
+    assert downloads.progress_label.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: not dialog.downloading(), timeout=20000)
+    assert "cancelled" in dialog.message.text()
+    folder = paths.models_dir()
+    assert not list(folder.glob("*.gguf")) and not any((folder / ".partial").iterdir())
+    assert hub.bytes_sent < catalog.find(ENTRY_ID).size
+
+
+def test_import_use_and_delete(window, dialog, qtbot, tmp_path, monkeypatch):
+    # a hostile file dropped on the dialog: refused in one line, the app carries on
+    drop(dialog, [gguf_samples.html_page(tmp_path / "login.gguf")])
+    qtbot.waitUntil(lambda: "web page (HTML)" in dialog.message.text(), timeout=20000)
+    assert window.isVisible() and dialog.installed.rowCount() == 1
+    SHOTS.mkdir(exist_ok=True)
+    assert dialog.grab().save(str(SHOTS / "model-manager-refused.png"))
+
+    # a good one through the file dialog
+    mine = tmp_path / "mine.gguf"
+    shutil.copyfile(model_files.bundled_model_path(), mine)
+    monkeypatch.setattr(model_manager.QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(mine)], ""))
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.installed.rowCount() == 2, timeout=30000)
+    assert "Imported mine.gguf" in dialog.message.text()
+    installed = paths.models_dir().resolve() / "mine.gguf"
+
+    # use it: saved, and loaded by llama.cpp on the worker, no restart
+    select_installed(dialog, "mine.gguf")
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        dialog.use_button.click()
+    assert Path(ready.args[1]) == installed
+    assert settings.get(window.study.db, settings.TUTOR_MODEL) == str(installed)
+    qtbot.waitUntil(lambda: "now uses mine.gguf" in dialog.message.text(), timeout=5000)
+    assert "in use" in cell(dialog.installed, [
+        r for r in range(2) if cell(dialog.installed, r, 0).startswith("mine.gguf")][0], 0)
+
+    # delete asks first; "No" keeps it, "Yes" removes it and falls back to the default
+    select_installed(dialog, "mine.gguf")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog.delete_button.click()
+    assert installed.exists()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        dialog.delete_button.click()
+    assert not installed.exists() and dialog.installed.rowCount() == 1
+    assert Path(ready.args[1]) == model_files.bundled_model_path()
+    assert model_files.resolve_model(settings.get(window.study.db, settings.TUTOR_MODEL)) == \
+        model_files.bundled_model_path()
