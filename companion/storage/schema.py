@@ -123,4 +123,22 @@ def m005_answer_parts(db: sqlite_utils.Database) -> None:
     _run(db, "ALTER TABLE chat_messages ADD COLUMN parts TEXT NOT NULL DEFAULT '{}'")
 
 
+@migrations()
+def m006_study_methods(db: sqlite_utils.Database) -> None:
+    # Issue 14: options are shuffled per attempt (the order shown is kept so history stays
+    # right), a quiz stopped part-way is recorded as stopped, and explain-it-back attempts
+    # are saved with what the checker found.
+    _run(
+        db,
+        "ALTER TABLE quiz_attempts ADD COLUMN option_order TEXT",
+        "ALTER TABLE quiz_runs ADD COLUMN stopped TEXT",
+        """CREATE TABLE explain_attempts (
+            id INTEGER PRIMARY KEY, concept_id TEXT NOT NULL, day INTEGER NOT NULL,
+            text TEXT NOT NULL, covered TEXT NOT NULL, missing TEXT NOT NULL,
+            misconceptions TEXT NOT NULL, complete INTEGER NOT NULL, created TEXT NOT NULL)""",
+        "CREATE INDEX explain_attempts_concept ON explain_attempts(concept_id)",
+    )
+    _count_changes(db, "explain_attempts")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
