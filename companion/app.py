@@ -23,6 +23,7 @@ from companion.study import Study
 from companion.ui.background import run_in_background
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
 from companion.ui.explain_view import ExplainFeature
+from companion.ui.help import HelpFeature
 from companion.ui.inference import Inference
 from companion.ui.main_window import MainWindow
 from companion.ui.model_manager import ModelsFeature
@@ -122,6 +123,7 @@ class Features:
     explain: ExplainFeature
     models: ModelsFeature
     quiz: QuizPanel
+    help: HelpFeature
 
 
 def build_window(study: Study, load_model: bool = True) -> MainWindow:
@@ -140,6 +142,7 @@ def build_window(study: Study, load_model: bool = True) -> MainWindow:
         explain=ExplainFeature(window, inference),
         models=ModelsFeature(window, inference),
         quiz=QuizPanel(window, inference),
+        help=HelpFeature(window),
     )
     window.refresh_progress()  # now with the quiz badges
     if load_model:

@@ -1,41 +1,112 @@
-"""The day's tasks as checkboxes; every toggle is saved at once."""
+"""The day's tasks as checkboxes; every toggle is saved at once.
+
+Each task is a row: a checkbox and its full text, wrapped (never cut with "…"). A done
+task is struck through and dimmed so what is left stands out; optional tasks (the
+generative track) say so. Tab moves between tasks, Space ticks.
+"""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from companion.curriculum import Day
-
-TASK_ROLE = Qt.ItemDataRole.UserRole
+from companion.curriculum import Day, Task
 
 
-class Checklist(QListWidget):
+class _TaskText(QLabel):
+    """The task's text; clicking it ticks the box, like a checkbox's own label."""
+
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class TaskRow(QWidget):
+    toggled = Signal(bool)
+
+    def __init__(self, task: Task, done: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.task = task
+        self.box = QCheckBox(self)
+        self.box.setAccessibleName(task.text)
+        self.box.setToolTip(task.text)
+        self.label = _TaskText(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(60)
+        self.label.clicked.connect(self.box.toggle)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 3, 2, 3)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+        self.box.setChecked(done)
+        self._show(done)
+        self.box.toggled.connect(self._toggled)
+
+    @property
+    def done(self) -> bool:
+        return self.box.isChecked()
+
+    def _toggled(self, done: bool) -> None:
+        self._show(done)
+        self.toggled.emit(done)
+
+    def _show(self, done: bool) -> None:
+        text = escape(self.task.text)
+        if self.task.optional:
+            text = f"<i>Optional:</i> {text}"
+        if done:
+            dim = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+            text = f'<s><span style="color:{dim}">{text}</span></s>'
+        self.label.setText(text)
+
+
+class Checklist(QScrollArea):
     taskToggled = Signal(str, int, bool)  # task id, day, done
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
         self.setAccessibleName("Checklist")
-        self.setSpacing(2)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._day = 0
-        self._loading = False
-        self.itemChanged.connect(self._on_changed)
+        self.rows: list[TaskRow] = []
+        self._body = QWidget(self)
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.setSpacing(0)
+        self._layout.addStretch(1)
+        self.setWidget(self._body)
 
     def show_day(self, day: Day, done: set[str]) -> None:
-        self._loading = True
-        self.clear()
+        for row in self.rows:
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = []
         self._day = day.number
         for task in day.tasks:
-            item = QListWidgetItem(task.text, self)
-            item.setData(TASK_ROLE, task.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                          | Qt.ItemFlag.ItemIsSelectable)
-            item.setCheckState(Qt.CheckState.Checked if task.id in done
-                               else Qt.CheckState.Unchecked)
-        self._loading = False
+            row = TaskRow(task, task.id in done, self._body)
+            row.toggled.connect(lambda checked, t=task.id: self.taskToggled.emit(
+                t, self._day, checked))
+            self._layout.insertWidget(self._layout.count() - 1, row)
+            self.rows.append(row)
 
-    def _on_changed(self, item: QListWidgetItem) -> None:
-        if not self._loading:
-            done = item.checkState() == Qt.CheckState.Checked
-            self.taskToggled.emit(item.data(TASK_ROLE), self._day, done)
+    def count(self) -> int:
+        return len(self.rows)

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from companion.curriculum import PHASES, Course
 from companion.services.progress import Progress
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
+TODAY_MARK = "▸ "
+
+
+class _WrappingTitles(QStyledItemDelegate):
+    """Rows as tall as their wrapped title at the current column width."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        view = self.parent()
+        if index.column() != 0 or not isinstance(view, QTreeWidget):
+            return size
+        width = max(40, view.columnWidth(0) - view.indentation() - 12)
+        font = index.data(Qt.ItemDataRole.FontRole) or option.font
+        text = index.data() or ""
+        needed = QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000),
+                                                 Qt.TextFlag.TextWordWrap, text).height()
+        return QSize(size.width(), max(size.height(), needed + 6))
 
 
 class DayList(QTreeWidget):
@@ -19,7 +45,11 @@ class DayList(QTreeWidget):
         super().__init__(parent)
         self.setHeaderLabels(["Day", "Done"])
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        # titles wrap onto a second line instead of being cut ("1. What an LLM is: langu…")
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setItemDelegate(_WrappingTitles(self))
         self.setAccessibleName("Course days")
         header = self.header()
         header.setStretchLastSection(False)
@@ -37,7 +67,8 @@ class DayList(QTreeWidget):
             for day in (d for d in course.days if d.phase == phase):
                 item = QTreeWidgetItem(group, [f"{day.number}. {day.title}", ""])
                 item.setData(0, DAY_ROLE, day.number)
-                item.setToolTip(0, day.goal)
+                item.setToolTip(0, f"<b>Day {day.number}: {escape(day.title)}</b>"
+                                   f"<br>{escape(day.goal)}")
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 self._items[day.number] = item
         self.expandAll()
@@ -72,5 +103,15 @@ class DayList(QTreeWidget):
             font = QFont(item.font(0))
             font.setBold(n == number)
             item.setFont(0, font)
-            label = f"{day.number}. {day.title}"
-            item.setText(0, f"{label}  • today" if n == number else label)
+            # today's day is bold and marked at the front, where wrapping cannot hide it
+            item.setText(0, f"{TODAY_MARK}{day.number}. {day.title}" if n == number
+                         else f"{day.number}. {day.title}")
+            item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole,
+                         "today" if n == number else "")
+
+    def today(self) -> int | None:
+        return self._today
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # wrapped titles need new heights at a new width

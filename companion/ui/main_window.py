@@ -143,15 +143,7 @@ class MainWindow(QMainWindow):
         self.add_action(go, "&Today", self.go_today, "Ctrl+T")
         self.go_menu = go
         self.view_menu = bar.addMenu("&View")
-        self.help_menu = bar.addMenu("&Help")
-        self.add_action(self.help_menu, "&Keyboard shortcuts", self._show_shortcuts, "F1")
-
-    def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", (
-            "Ctrl+K  search lessons and notes\nCtrl+PgDown / Ctrl+PgUp  next / previous day\n"
-            "Ctrl+T  today\nCtrl+E  export notes\nCtrl+J  tutor panel\n"
-            "Ctrl+Shift+Q  quiz for this day\nCtrl+R  review due cards\n"
-            "Ctrl+Shift+E  explain code\nCtrl+Shift+M  models\nCtrl+Q  quit"))
+        self.help_menu = bar.addMenu("&Help")  # filled by the help feature (ui/help.py)
 
     # ----- days ----------------------------------------------------------------------------
     def current_day(self) -> int:

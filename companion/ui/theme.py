@@ -22,5 +22,9 @@ def document_css(dark: bool) -> str:
         f"pre {{ background-color: {code_bg}; }} "
         f"code {{ background-color: {code_bg}; }} "
         f"div {{ background-color: {code_bg}; }} "
-        "td, th { padding: 3px 8px; } "
+        "table { border-collapse: collapse; margin-top: 6px; margin-bottom: 6px; } "
+        f"td, th {{ padding: 3px 8px; border: 1px solid {'#5f6368' if dark else '#c4c7c5'}; "
+        "vertical-align: top; } "
+        f"th {{ font-weight: bold; text-align: left; "
+        f"background-color: {'#303134' if dark else '#f1f3f4'}; }} "
     )

@@ -15,7 +15,8 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
     assert window.lesson.toPlainText().startswith("Day 4: The Transformer")
     assert "Multi-head attention" in window.lesson.toPlainText()
     assert window.checklist.count() >= 4
-    assert "today" in window.day_list.currentItem().text(0)
+    assert window.day_list.today() == window.day_list.current_day() == 4
+    assert window.day_list.currentItem().text(0).startswith("▸ 4. ")
     SHOTS.mkdir(exist_ok=True)
     for width, height in ((1440, 900), (1280, 800)):
         window.resize(width, height)
@@ -26,9 +27,9 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
 
 
 def test_tick_type_switch_close_reopen_keeps_everything(qtbot, window, study):
-    item = window.checklist.item(0)
-    task_id = item.data(Qt.ItemDataRole.UserRole)
-    item.setCheckState(Qt.CheckState.Checked)
+    row = window.checklist.rows[0]
+    task_id = row.task.id
+    row.box.setChecked(True)
     assert task_id in progress.done_tasks(study.db)  # saved at once
     assert window.progress_bar.value() == 1
 
@@ -110,3 +111,35 @@ def test_every_lesson_shows_its_figures(window):
         assert images == [path for _s, _alt, path in day.figures()]
         for name in images:  # each one really loads (a missing file would be None)
             assert window.lesson.loadResource(2, QUrl(name)) is not None
+
+
+def test_f1_lists_every_action_that_has_a_shortcut(qtbot, window):
+    from PySide6.QtGui import QAction
+
+    from companion.ui.help import ShortcutsDialog
+
+    with_keys = {a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()
+                 and a.associatedObjects()}
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    dialog = qtbot.waitUntil(lambda: window.findChild(ShortcutsDialog) is not None) or \
+        window.findChild(ShortcutsDialog)
+    listed = set(dialog.listed())
+    for action in with_keys:
+        keys = action.shortcut().toString()
+        assert any(k == keys for k, _ in listed), f"{action.text()} ({keys}) is missing"
+    assert ("F1", "Keyboard shortcuts") in listed and ("Ctrl+K", "Search") in listed
+    dialog.filter.setText("quiz")
+    visible = [r for r in range(dialog.table.rowCount()) if not dialog.table.isRowHidden(r)]
+    assert visible and all("quiz" in " ".join(dialog.table.item(r, c).text().lower()
+                                              for c in range(3)) for r in visible)
+    dialog.grab().save(str(SHOTS / "shortcuts.png"))
+    dialog.close()
+
+
+def test_about_names_the_version_model_and_data_folder(window):
+    from companion import __version__, paths
+
+    dialog = window.features.help.show_about()
+    text = dialog.label.text()
+    assert __version__ in text and str(paths.data_dir()) in text and "Apache-2.0" in text
+    dialog.close()
