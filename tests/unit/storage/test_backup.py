@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from companion.storage import CorruptDatabaseError, backup, notes, open_database
+from companion.storage.db import NotADatabaseError
 
 
 def test_backup_only_when_data_changed(tmp_path: Path):
@@ -52,6 +53,8 @@ def test_a_corrupted_database_is_detected_and_restored(tmp_path: Path):
     good = backup.newest_good_backup(folder)
     aside = backup.restore(good.path, path)
     assert aside is not None and aside.exists()  # the damaged file is kept, not deleted
+    # ... and listed with the backups, so the restore can be undone
+    assert [b.kind for b in backup.list_backups(aside.parent) if b.path == aside] == ["replaced"]
     db = open_database(path)
     assert notes.body(db, 2) == "precious note"
 
@@ -59,6 +62,6 @@ def test_a_corrupted_database_is_detected_and_restored(tmp_path: Path):
 def test_a_file_that_is_not_a_database_is_reported_not_reset(tmp_path: Path):
     path = tmp_path / "c.db"
     path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(CorruptDatabaseError):
+    with pytest.raises(NotADatabaseError, match="not a study database"):
         open_database(path)
     assert path.read_bytes().startswith(b"this is not sqlite")
