@@ -1,28 +1,51 @@
-"""Grounding: find the lesson sections and notes that answer a question.
+"""Grounding: find the lesson sections (and notes) that answer a question, or say none does.
 
-Section-level chunks from the same FTS5 index the search box uses. A hit only
-counts as grounding when it shares enough of the question's content words;
-otherwise the answer is marked as not from the course material.
+Ranking is BM25 over sections, plus the best single sentence, plus the key terms a
+question names (by term or alias): a learner's "kv cache" finds the section that
+explains the KV cache even when the words around it differ. Follow-ups borrow the
+previous question's words at a lower weight.
+
+The off-course gate asks: how much of the question's *meaning* does the course
+cover? Each word counts by its rarity (IDF), so "capital" (common in the course)
+cannot carry "What is the capital of Australia?", while "Australia" (absent) sinks
+it. Thresholds are calibrated on ``benchmarks/data/retrieval.toml``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
 from companion.curriculum import Course
 from companion.storage import notes
 from companion.storage import search as fts
+from companion.tutor.course_index import (
+    CourseIndex,
+    SectionEntry,
+    TermEntry,
+    index_for,
+    roots,
+)
+from companion.tutor.semantic import vectors_for
 
-STOPWORDS = frozenset("""
-a an and are as at be by can could did do does explain for from how i in is it its me my
-of on or please should tell that the their there this to was what when where which who why
-will with would you your about give describe difference between vs versus
-""".split())
-PASSAGE_CHARS = 600
-_WORD = re.compile(r"\w+")
+K1, B = 1.2, 0.75
+EXPANSION_WEIGHT = 0.3  # words a question implies (a term's other names, synonyms)
+PREVIOUS_WEIGHT = 0.35  # a follow-up's earlier question
+FILLER_WEIGHT = 0.15
+SYNONYM_WEIGHT = 0.8  # the course's word for what the learner said (synonyms.toml)
+TERM_BONUS = 2.0  # the section that explains a term the question names
+DEFINITION_WEIGHT = 0.25  # a question that paraphrases a key term's definition
+SPECIFIC_NAME = 2.5  # summed IDF a term's name needs to count as named
+SENTENCE_WEIGHT = 1.0  # the best paragraph, next to the whole section's BM25
+MEANING_WEIGHT = 3.0  # paragraph similarity next to the word score (both about 0..1)
+# The off-course gate, calibrated on benchmarks/data/retrieval.toml (see find()):
+MIN_COVERAGE = 0.32  # share of the question's weight the best sections cover, or ...
+MIN_MEANING = 0.66  # ... the closest paragraph's similarity is high, and always
+MEANING_FLOOR = 0.24  # the closest paragraph is at least somewhat alike (with vectors),
+MIN_PARAGRAPH = 0.32  # one paragraph holds this share of the question together, and
+MAX_ABSENT = 0.6  # at most this share of the question's weight is words the course lacks
+PASSAGE_SENTENCES = 6  # sentences of a passage given to the model
 
 
 @dataclass(frozen=True)
@@ -52,60 +75,277 @@ class Passage:
     text: str
 
 
-def content_words(text: str) -> list[str]:
-    return [w for w in (m.lower() for m in _WORD.findall(text))
-            if w not in STOPWORDS and len(w) > 1]
+@dataclass
+class Query:
+    """The question as weighted word roots."""
+
+    text: str
+    weights: dict[str, float]  # root -> weight in ranking
+    own: list[str]  # the question's own roots (what coverage is measured on)
+    previous: str = ""  # the earlier question of a follow-up
+    terms: list[TermEntry] = field(default_factory=list)  # key terms it names
+    bridges: dict[str, set[str]] = field(default_factory=dict)  # learner word -> course words
 
 
-def _best_window(text: str, words: list[str], limit: int = PASSAGE_CHARS) -> str:
-    """The paragraph run that mentions the question's words most, cut to ``limit``."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    if not paragraphs:
-        return ""
-    scores = [sum(p.lower().count(w) for w in words) for p in paragraphs]
-    start = max(range(len(paragraphs)), key=lambda i: scores[i])
-    window = paragraphs[start]
-    for p in paragraphs[start + 1:]:
-        if len(window) + len(p) + 2 > limit:
-            break
-        window += "\n\n" + p
-    if len(window) > limit:
-        window = window[:limit].rsplit(" ", 1)[0] + " …"
-    return window
+@dataclass
+class Ranked:
+    section: SectionEntry
+    score: float  # words (scaled to the best section = 1) + meaning
+    words: float = 0.0  # the word score alone
+    meaning: float = 0.0  # cosine similarity with its closest paragraph (0 without vectors)
 
 
-def _coverage(words: list[str], text: str) -> float:
-    if not words:
+@dataclass
+class Found:
+    query: Query
+    ranked: list[Ranked]
+    coverage: float  # IDF-weighted share of the question the top sections cover
+    on_course: bool
+    paragraph: float = 0.0  # the share one paragraph of a top section covers
+    absent: float = 0.0  # the share made of words the course never uses
+
+    @property
+    def meaning(self) -> float:
+        return self.ranked[0].meaning if self.ranked else 0.0
+
+
+def _phrase_in(phrase: tuple[str, ...], seq: list[str]) -> bool:
+    n = len(phrase)
+    return any(tuple(seq[i:i + n]) == phrase for i in range(len(seq) - n + 1))
+
+
+def _specific(index: CourseIndex, phrase: tuple[str, ...]) -> bool:
+    return sum(index.weight(r) for r in phrase) >= SPECIFIC_NAME
+
+
+def make_query(index: CourseIndex, question: str, previous: str = "") -> Query:
+    for symbol, words in index.symbols.items():
+        if symbol in question:
+            question = f"{question} ({words})"
+    own = roots(question)
+    every = roots(question, None)  # with stop words and single letters
+    weights: dict[str, float] = {}
+    bridges: dict[str, set[str]] = {}
+    for r in own:
+        weights[r] = FILLER_WEIGHT if r in index.fillers else 1.0
+    for learner, course_words in index.synonyms:
+        if _phrase_in(learner, every):
+            for r in course_words:
+                weights[r] = max(weights.get(r, 0.0), SYNONYM_WEIGHT)
+            for w in learner:
+                bridges.setdefault(w, set()).update(course_words)
+    # a term counts when the question names it by a specific name: "kv cache" or "rope"
+    # do, a bare "training" or "model" (also some terms' aliases) says too little
+    named = [t for t in index.terms
+             if any(_phrase_in(p, own) and _specific(index, p) for p in t.phrases)]
+    longest = max((len(p) for t in named for p in t.phrases if _phrase_in(p, own)), default=0)
+    terms = [t for t in named
+             if max(len(p) for p in t.phrases if _phrase_in(p, own)) >= min(longest, 2)]
+    for t in terms:
+        for p in t.phrases:
+            for r in p:
+                weights.setdefault(r, EXPANSION_WEIGHT)
+    for r in roots(previous):
+        weights.setdefault(r, PREVIOUS_WEIGHT)
+    return Query(question, weights, own, previous, terms, bridges)
+
+
+def _bm25(index: CourseIndex, s: SectionEntry, weights: dict[str, float]) -> float:
+    score = 0.0
+    norm = K1 * (1 - B + B * s.length / index.avg_length)
+    for r, w in weights.items():
+        tf = s.bag.get(r, 0)
+        if tf:
+            score += w * index.weight(r) * tf * (K1 + 1) / (tf + norm)
+    return score
+
+
+def _best_paragraph(index: CourseIndex, s: SectionEntry, weights: dict[str, float]) -> float:
+    """The weight of the question's words that one paragraph of the section holds together."""
+    best = 0.0
+    for para in s.paragraphs:
+        score = sum(w * index.weight(r) for r, w in weights.items() if r in para)
+        best = max(best, score)
+    return best
+
+
+def _definition_bonus(index: CourseIndex, query: Query) -> dict[tuple[int, str], float]:
+    """Sections whose key terms' definitions say what the question says in other words."""
+    bonus: dict[tuple[int, str], float] = {}
+    own = set(query.own) - index.fillers
+    for t in index.terms:
+        if not t.section:
+            continue
+        score = sum(index.weight(r) for r in own if r in t.definition_roots)
+        key = (t.day, t.section)
+        bonus[key] = max(bonus.get(key, 0.0), score)
+    return bonus
+
+
+def rank(index: CourseIndex, query: Query, day: int | None = None,
+         use_meaning: bool = True) -> list[Ranked]:
+    homes = {(t.day, t.section) for t in query.terms if t.section}
+    defined = _definition_bonus(index, query)
+    lexical = []
+    for s in index.sections:
+        score = _bm25(index, s, query.weights)
+        if score:
+            score += SENTENCE_WEIGHT * _best_paragraph(index, s, query.weights)
+            score += DEFINITION_WEIGHT * defined.get((s.day, s.id), 0.0)
+            if (s.day, s.id) in homes:
+                score += TERM_BONUS * max(1.0, len(homes) ** -0.5 * 2)
+        lexical.append(score)
+    vectors = vectors_for(index) if use_meaning else None
+    meaning = vectors.similarity(f"{query.text} {query.previous}") if vectors else None
+    top = max(lexical, default=0.0) or 1.0
+    ranked = []
+    for i, s in enumerate(index.sections):
+        sim = float(meaning[i]) if meaning is not None else 0.0
+        score = lexical[i] / top + MEANING_WEIGHT * sim
+        if day is not None and s.day == day:
+            score *= 1.25
+        if lexical[i] or sim > 0:
+            ranked.append(Ranked(s, score, lexical[i], sim))
+    ranked.sort(key=lambda r: -r.score)
+    return ranked
+
+
+def coverage(index: CourseIndex, query: Query, ranked: list[Ranked], top: int = 3) -> float:
+    """Share of the question's IDF weight found in its best sections (fillers count little).
+
+    A word also counts as found when it named a key term or led, through the synonyms,
+    to course words that the best sections contain. A follow-up counts its earlier
+    question's words at half weight.
+    """
+    weights = {w: 1.0 for w in query.own}
+    for w in roots(query.previous):
+        weights.setdefault(w, 0.5)
+    if not weights:
         return 0.0
-    lower = text.lower()
-    # prefix match so "heads" counts for "head" and "tokenization" for "tokeniz..."
-    return sum(1 for w in set(words) if w[:5] in lower) / len(set(words))
+    found: set[str] = set()
+    for r in ranked[:top]:
+        found |= {w for w in weights if w in r.section.bag}
+        found |= {w for w, targets in query.bridges.items()
+                  if any(t in r.section.bag for t in targets)}
+    found |= {w for t in query.terms for p in t.phrases for w in p}
+
+    def weight(w: str) -> float:
+        return weights[w] * index.weight(w) * (FILLER_WEIGHT if w in index.fillers else 1.0)
+
+    total = sum(weight(w) for w in weights)
+    return sum(weight(w) for w in weights if w in found) / total if total else 0.0
+
+
+def _question_weights(index: CourseIndex, query: Query) -> dict[str, float]:
+    """Each word's say in coverage: rarity, fillers damped, a follow-up's context halved."""
+    weights = {w: 1.0 for w in query.own}
+    for w in roots(query.previous):
+        weights.setdefault(w, 0.5)
+    return {w: k * index.weight(w) * (FILLER_WEIGHT if w in index.fillers else 1.0)
+            for w, k in weights.items()}
+
+
+def paragraph_coverage(index: CourseIndex, query: Query, ranked: list[Ranked],
+                       top: int = 10) -> float:
+    """The largest share of the question that one paragraph holds on its own.
+
+    "When should I prune my apple tree?" finds "prune" in one lesson and "tree" in
+    another; no paragraph speaks of both, so the course does not answer it.
+    """
+    weights = _question_weights(index, query)
+    total = sum(weights.values())
+    best = 0.0
+    for r in ranked[:top]:
+        for para in r.section.paragraphs:
+            got = sum(k for w, k in weights.items()
+                      if w in para or any(t in para for t in query.bridges.get(w, ())))
+            best = max(best, got / total if total else 0.0)
+    return best
+
+
+def absent_share(index: CourseIndex, query: Query) -> float:
+    """Share of the question's weight in words the course never uses (e.g. "Australia")."""
+    weights = {w: index.weight(w) for w in query.own if w not in index.fillers}
+    total = sum(weights.values())
+    missing = sum(k for w, k in weights.items()
+                  if w not in index.vocabulary and w not in query.bridges)
+    share = missing / total if total else 0.0
+    return share * 0.5 if query.previous else share
+
+
+def find(course: Course, question: str, previous: str = "", day: int | None = None,
+         use_meaning: bool = True) -> Found:
+    """Rank the course's sections for ``question`` and decide whether the course covers it.
+
+    On-course needs all of: few words the course never uses, one paragraph that holds
+    a fair share of the question, and either good word coverage by the top sections or
+    a paragraph close in meaning.
+    """
+    index = index_for(course)
+    query = make_query(index, question, previous)
+    ranked = rank(index, query, day, use_meaning)
+    cov = coverage(index, query, ranked)
+    para = paragraph_coverage(index, query, ranked)
+    absent = absent_share(index, query)
+    meaning = ranked[0].meaning if ranked else 0.0
+    floor = MEANING_FLOOR if any(r.meaning for r in ranked[:1]) else 0.0
+    on_course = bool(ranked) and absent < MAX_ABSENT and para >= MIN_PARAGRAPH and \
+        meaning >= floor and (cov >= MIN_COVERAGE or meaning >= MIN_MEANING)
+    return Found(query, ranked, cov, on_course, para, absent)
+
+
+def passage_text(index: CourseIndex, entry: SectionEntry, weights: dict[str, float],
+                 limit: int = PASSAGE_SENTENCES) -> str:
+    """The run of ``limit`` sentences of a section that says most about the question."""
+    sents = entry.sentences
+    if len(sents) <= limit:
+        return " ".join(s.text for s in sents)
+    scores = [sum(w * index.weight(r) for r, w in weights.items() if r in s.roots)
+              for s in sents]
+    start = max(range(len(sents) - limit + 1), key=lambda i: sum(scores[i:i + limit]))
+    return " ".join(s.text for s in sents[start:start + limit])
 
 
 def retrieve(db: sqlite_utils.Database, course: Course, question: str, day: int | None = None,
-             limit: int = 2) -> list[Passage]:
-    """Up to ``limit`` passages that really relate to ``question``, best first."""
-    words = content_words(question)
+             limit: int = 3, previous: str = "") -> list[Passage]:
+    """Up to ``limit`` passages that answer ``question``, best first; [] when off-course."""
+    found = find(course, question, previous, day)
+    return passages_for(db, course, found, limit)
+
+
+def passages_for(db: sqlite_utils.Database | None, course: Course, found: Found,
+                 limit: int = 3) -> list[Passage]:
+    if not found.on_course:
+        return []
+    index = index_for(course)
+    top = found.ranked[0].score
+    passages: list[Passage] = []
+    for r in found.ranked[:limit]:
+        if r.score < 0.45 * top:  # a much weaker hit only crowds out the right one
+            break
+        text = passage_text(index, r.section, found.query.weights)
+        cite = Citation(len(passages) + 1, "lesson", r.section.day, r.section.id,
+                        r.section.title, text[:160])
+        passages.append(Passage(cite, text))
+    if db is not None and len(passages) < limit:
+        passages += _note_passages(db, found, len(passages), limit)
+    return passages
+
+
+def _note_passages(db: sqlite_utils.Database, found: Found, have: int, limit: int
+                   ) -> list[Passage]:
+    """The learner's own notes, when one shares most of the question's words."""
+    words = [w for w in found.query.own if len(w) > 2]
     if not words:
         return []
-    hits = fts.search(db, " ".join(words), limit=12)
-    if day is not None:  # "ask about this day": its own best sections come first
-        hits = fts.search(db, " ".join(words), limit=limit, day=day) + \
-            [h for h in hits if h.day != day]
-    passages: list[Passage] = []
-    for hit in hits:
-        if hit.kind == "lesson":
-            section = course.day(hit.day).section(hit.section)
-            if section is None:
-                continue
-            body, title = section.body, section.title
-        else:
-            body, title = notes.body(db, hit.day), hit.title
-        text = _best_window(body, words)
-        if hit.day != day and _coverage(words, title + " " + body) < 0.5:
+    out = []
+    for hit in fts.search(db, " ".join(words), limit=3, kinds=("note",)):
+        body = notes.body(db, hit.day)
+        got = set(roots(body))
+        if sum(1 for w in words if w in got) / len(words) < 0.75:
             continue
-        cite = Citation(len(passages) + 1, hit.kind, hit.day, hit.section, title, hit.snippet)
-        passages.append(Passage(cite, text))
-        if len(passages) == limit:
+        cite = Citation(have + len(out) + 1, "note", hit.day, "", hit.title, hit.snippet)
+        out.append(Passage(cite, body[:600]))
+        if have + len(out) >= limit:
             break
-    return passages
+    return out

@@ -1,0 +1,239 @@
+"""The course as something to search: sentences, paragraphs and sections with word weights.
+
+The course never changes while the app runs, so it is read once into memory: every
+prose sentence of every section (with its paragraph and section), each day's key
+terms with their aliases, and how rare each word is (its IDF). Retrieval, the
+excerpt a learner reads first, the support check of the model's sentences and the
+coach's hints all read this one index, so they agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomllib
+
+from companion.curriculum import Course
+from companion.curriculum.model import Term
+from companion.text import STOPWORDS, markdown_to_plain, sentences, tidy
+
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "curriculum" / "synonyms.toml"
+_TOKEN = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+# longest first: "isation" before "ation", "ings" before "s"
+_SUFFIXES = ("isations", "izations", "isation", "ization", "ational", "ations", "ation",
+             "ments", "ment", "nesses", "ness", "ities", "ity", "ings", "ing", "ised", "ized",
+             "ises", "izes", "ise", "ize", "ers", "er", "ied", "ies", "ed", "es", "ly", "s")
+
+
+def root(word: str) -> str:
+    """A crude English root so "tuning", "tuned", "tune" and "tunes" meet at "tun".
+
+    Cruder than a real stemmer on purpose: only suffixes, never a dictionary, so it is
+    predictable and needs no package. Words of four letters or fewer stay as they are.
+    """
+    if len(word) == 4 and word.endswith("s") and word[-2] not in "aiosu":
+        return word[:-1]  # "llms" -> "llm", "gpus" -> "gpu"; "loss", "bias" stay
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # "mapp(ing)" -> "map", "stopp(ed)" -> "stop"
+    return word
+
+
+_UNIT = re.compile(r"(?<=\d)(?=[a-z])")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; "multi-head" is two, "d_k" is one, "80gb" is "80", "gb"."""
+    return _TOKEN.findall(_UNIT.sub(" ", text.casefold().replace("'s ", " ")))
+
+
+def roots(text: str, drop: frozenset[str] | None = STOPWORDS) -> list[str]:
+    """Roots of the words that carry meaning, in order (``drop=None``: every word)."""
+    if drop is None:
+        return [root(t) for t in tokens(text)]
+    return [root(t) for t in tokens(text) if t not in drop and (len(t) > 1 or t.isdigit())]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or list item) of a lesson section, plain text."""
+
+    index: int  # position in the whole index
+    day: int
+    section: str
+    paragraph: int  # paragraph number inside the section
+    text: str
+    roots: frozenset[str]
+    words: int
+
+
+@dataclass
+class SectionEntry:
+    day: int
+    id: str
+    title: str
+    title_roots: list[str]
+    sentences: list[Sentence] = field(default_factory=list)
+    bag: Counter = field(default_factory=Counter)  # root -> count (title counted thrice)
+    length: int = 0
+    paragraphs: list[frozenset[str]] = field(default_factory=list)  # roots per paragraph
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    term: Term
+    day: int
+    section: str  # the section that explains it best ("" if none mentions it)
+    phrases: tuple[tuple[str, ...], ...]  # each name (term and aliases) as roots
+    definition_roots: frozenset[str] = frozenset()  # the definition's and names' roots
+
+
+@dataclass
+class CourseIndex:
+    sections: list[SectionEntry]
+    sentences: list[Sentence]
+    terms: list[TermEntry]
+    idf: dict[str, float]  # over sections
+    max_idf: float
+    synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]]  # learner phrase -> course words
+    fillers: frozenset[str]  # words in questions that say nothing about the topic
+    symbols: dict[str, str] = field(default_factory=dict)  # "##" -> words to add
+    avg_length: float = 0.0
+
+    def section(self, day: int, section_id: str) -> SectionEntry | None:
+        return self._by_key.get((day, section_id))
+
+    def __post_init__(self) -> None:
+        self._by_key = {(s.day, s.id): s for s in self.sections}
+        self.avg_length = sum(s.length for s in self.sections) / max(1, len(self.sections))
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every root the course uses (in lessons, code notes and key terms)."""
+        if not hasattr(self, "_vocabulary"):
+            self._vocabulary = {w for s in self.sections for w in s.bag}
+        return self._vocabulary
+
+    def weight(self, word_root: str) -> float:
+        """How much a word says about where to look: rare words say more."""
+        return self.idf.get(word_root, self.max_idf)
+
+
+def lesson_units(markdown: str) -> list[list[str]]:
+    """Prose paragraphs of a section as lists of sentences; each list item is one sentence.
+
+    Code, tables, figures and captions are left out: the learner reads whole sentences.
+    """
+    body = re.sub(r"```.*?```", "\n\n", markdown, flags=re.S)
+    found: list[list[str]] = []
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "|", "!", "<")) or block.startswith("*Figure"):
+            continue
+        lines = block.splitlines()
+        if all(re.match(r"\s*(?:[-*+]|\d+\.)\s+|\s{2,}\S", line) for line in lines) or \
+                re.match(r"\s*(?:[-*+]|\d+\.)\s+", lines[0]) and len(lines) > 1:
+            items = re.split(r"\n\s*(?=(?:[-*+]|\d+\.)\s+)", block)
+            units = [tidy(markdown_to_plain(item)) for item in items]
+            found.append([u for u in units if u])
+        else:
+            found.append(sentences(markdown_to_plain(block)))
+    return [p for p in found if p]
+
+
+def _load_synonyms(path: Path) -> tuple[list, frozenset[str], dict[str, str]]:
+    if not path.is_file():
+        return [], frozenset(), {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    pairs = []
+    for learner, course_words in data.get("synonyms", {}).items():
+        pairs.append((tuple(roots(learner, None)), tuple(roots(course_words))))
+    fillers = frozenset(root(w) for w in data.get("fillers", {}).get("words", "").split())
+    return [p for p in pairs if p[0] and p[1]], fillers, dict(data.get("symbols", {}))
+
+
+def build(course: Course, synonyms_path: Path = SYNONYMS_FILE) -> CourseIndex:
+    sections: list[SectionEntry] = []
+    all_sentences: list[Sentence] = []
+    for day in course.days:
+        notes_by_section: dict[str, list[str]] = {}
+        blocks = {b.number: b.section for b in day.code_blocks()}
+        for note in day.code:
+            notes_by_section.setdefault(blocks.get(note.block, ""), []).append(
+                f"{note.summary} {note.walkthrough}")
+        for s in day.sections:
+            entry = SectionEntry(day.number, s.id, s.title, roots(s.title))
+            for p_no, units in enumerate(lesson_units(s.body)):
+                for text in units:
+                    r = roots(text)
+                    sent = Sentence(len(all_sentences), day.number, s.id, p_no, text,
+                                    frozenset(r), len(text.split()))
+                    entry.sentences.append(sent)
+                    all_sentences.append(sent)
+                    entry.bag.update(r)
+            entry.bag.update(roots(" ".join(notes_by_section.get(s.id, []))))
+            entry.bag.update(entry.title_roots * 3)
+            groups: dict[int, set[str]] = {}
+            for sent in entry.sentences:
+                groups.setdefault(sent.paragraph, set()).update(sent.roots)
+            entry.paragraphs = [frozenset(g | set(entry.title_roots)) for g in groups.values()]
+            sections.append(entry)
+    n = len(sections)
+    df: Counter = Counter()
+    for s in sections:
+        df.update(set(s.bag))
+    idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
+    max_idf = math.log(1 + (n + 0.5) / 0.5)
+    terms = []
+    by_key = {(s.day, s.id): s for s in sections}
+    for day in course.days:
+        for t in day.terms:
+            phrases = tuple(p for p in (tuple(roots(name)) for name in t.names) if p)
+            home = _home_section(sections, day.number, phrases)
+            terms.append(TermEntry(t, day.number, home, phrases, frozenset(
+                roots(t.definition)) | {r for p in phrases for r in p}))
+            if home:  # the names learners type lead to the section that explains the term
+                entry = by_key[(day.number, home)]
+                entry.bag.update(r for p in phrases for r in p)
+                entry.bag.update(roots(t.definition))
+    for entry in sections:
+        entry.length = sum(entry.bag.values())
+    synonyms, fillers, symbols = _load_synonyms(synonyms_path)
+    return CourseIndex(sections, all_sentences, terms, idf, max_idf, synonyms, fillers,
+                       symbols)
+
+
+def _home_section(sections: list[SectionEntry], day: int,
+                  phrases: tuple[tuple[str, ...], ...]) -> str:
+    """The section of ``day`` whose sentences mention the term's names most."""
+    best, best_count = "", 0
+    for s in sections:
+        if s.day != day:
+            continue
+        count = sum(1 for sent in s.sentences for p in phrases if set(p) <= sent.roots)
+        count += 3 * sum(1 for p in phrases if set(p) <= set(s.title_roots))
+        if count > best_count:
+            best, best_count = s.id, count
+    return best
+
+
+_BUILT: dict[int, tuple[Course, CourseIndex]] = {}
+
+
+def index_for(course: Course) -> CourseIndex:
+    """The index of ``course``, built once (about 0.1 s) and then shared."""
+    kept = _BUILT.get(id(course))
+    if kept is None or kept[0] is not course:
+        kept = _BUILT[id(course)] = (course, build(course))
+    return kept[1]
