@@ -45,8 +45,17 @@ try:
             _plt.figure(_n).savefig(f"figure-{len(_os.listdir('.')):03d}.png", dpi=110)
         _plt.close("all")
     _plt.show = _save_figures
+    import atexit as _atexit
+    _atexit.register(_save_figures)  # figures made without plt.show() are shown too
 except ImportError:
     pass
+"""
+
+
+_RUN_FILE = """
+import runpy as _runpy, sys as _sys
+_sys.argv = ["lesson.py"]
+_runpy.run_path("lesson.py", run_name="__main__")
 """
 
 
@@ -61,13 +70,32 @@ def program(day: Day, block: int) -> str:
     return "\n\n".join(blocks[n].code for n in order)
 
 
+def _own_frames(stderr: str) -> str:
+    """A traceback without the runner's own frames: it starts at the learner's code."""
+    lines = stderr.splitlines(keepends=True)
+    out, skipping = [], False
+    for line in lines:
+        if line.startswith("Traceback (most recent call last):"):
+            out.append(line)
+            skipping = True
+        elif skipping and line.startswith('  File "lesson.py"'):
+            skipping = False
+            out.append(line)
+        elif not skipping or not line.startswith("  "):
+            skipping = False if not line.startswith("  ") else skipping
+            out.append(line)
+    return "".join(out)
+
+
 def run(code: str, timeout: float = TIME_LIMIT_S) -> RunResult:
     """Run ``code`` with this Python in a temporary folder; never raises for the code's errors."""
     with tempfile.TemporaryDirectory(prefix="companion-run-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
         env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
         try:
-            done = subprocess.run([sys.executable, "-I", "-c", _PRELUDE + "\n" + code],
+            # the code runs from its own file, so a traceback names its real line numbers
+            (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
+            done = subprocess.run([sys.executable, "-I", "-c", _PRELUDE + _RUN_FILE],
                                   cwd=folder, env=env, capture_output=True, text=True,
                                   timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
@@ -79,5 +107,34 @@ def run(code: str, timeout: float = TIME_LIMIT_S) -> RunResult:
             kept = Path(tempfile.mkstemp(prefix="companion-figure-", suffix=".png")[1])
             kept.write_bytes(png.read_bytes())
             figures.append(kept)
-        return RunResult(done.stdout[:OUTPUT_LIMIT], done.stderr[:OUTPUT_LIMIT],
+        return RunResult(done.stdout[:OUTPUT_LIMIT], _own_frames(done.stderr)[:OUTPUT_LIMIT],
                          done.returncode, False, figures)
+
+
+def run_block(day: Day, block: int, timeout: float = TIME_LIMIT_S) -> RunResult:
+    """Run a lesson's code block (after the blocks it requires), if it can run here.
+
+    Blocks that need packages the app does not ship, or that are not Python, are
+    refused with a one-line reason instead of failing with an ImportError.
+    """
+    blocks = {b.number: b for b in day.code_blocks()}
+    if block not in blocks:
+        raise ValueError(f"Day {day.number} has {len(blocks)} code blocks; there is no "
+                         f"block {block}.")
+    if blocks[block].language not in ("python", "py", "python3"):
+        raise ValueError(f"Block {block} of day {day.number} is {blocks[block].language or 'text'}"
+                         ", not Python: there is nothing to run.")
+    note = day.code_note(block)
+    if note is not None and not note.runnable:
+        why = (f"it needs {', '.join(note.needs)}, which the app does not ship" if note.needs
+               else note.why or "it is not meant to run inside the app")
+        raise ValueError(f"Block {block} of day {day.number} does not run here: {why}.")
+    return run(program(day, block), timeout)
+
+
+def runnable_blocks(day: Day) -> list[int]:
+    """The day's blocks that have a Run button."""
+    notes = {n.block: n for n in day.code}
+    return [b.number for b in day.code_blocks()
+            if b.language in ("python", "py", "python3")
+            and (b.number not in notes or notes[b.number].runnable)]
