@@ -1,4 +1,8 @@
-"""The question bank: the curriculum's answer-keyed questions plus kept generated ones."""
+"""The question bank: the curriculum's answer-keyed questions plus kept generated ones.
+
+``find`` also knows instant practice questions (rebuilt from the course data by
+their id), so a missed practice question can come back in review.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from companion.curriculum import Course, Question
+from companion.quiz import practice
 from companion.storage import quiz as store
 
 
@@ -16,11 +21,13 @@ def day_questions(course: Course, day: int) -> tuple[Question, ...]:
 
 
 def find(course: Course, db: sqlite_utils.Database, question_id: str) -> Question | None:
-    """A bank question by id, or a generated one that has not been flagged."""
+    """A bank question by id, an instant practice one, or a generated one not flagged."""
     for day in course.days:
         for q in day.quiz:
             if q.id == question_id:
                 return q
+    if question_id.startswith(practice.PREFIX):
+        return practice.find(course, question_id)
     return store.get_generated(db, question_id)
 
 

@@ -1,18 +1,21 @@
 """One sitting of spaced review, shared by the review window and ``companion review``.
 
 Answer first, then rate how well you remembered: the suggested rating follows the
-answer (Again after a miss) and each rating's next interval comes from FSRS.
+answer (Again after a miss) and each rating's next interval comes from FSRS. The
+options come in a fresh order each time a card is shown (``shuffle``), so a card
+is remembered by its answer, not by where the answer stood in the quiz.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable
 
 import sqlite_utils
 
 from companion.curriculum import Course, Question
-from companion.quiz import bank, scheduling
+from companion.quiz import bank, scheduling, shuffle
 from companion.quiz.scheduling import Grade
 from companion.services.changes import Changes
 from companion.storage import quiz as store
@@ -22,15 +25,18 @@ from companion.storage.quiz import ReviewCard
 class ReviewSession:
     def __init__(self, db: sqlite_utils.Database, course: Course, limit: int | None = None,
                  now: dt.datetime | None = None,
-                 on_change: Callable[[Changes], object] = lambda _c: None) -> None:
+                 on_change: Callable[[Changes], object] = lambda _c: None,
+                 rng: random.Random | None = None) -> None:
         self._db = db
+        self._rng = rng or random.Random()
         self._course = course
         self._on_change = on_change
         self.cards: list[ReviewCard] = store.due_cards(db, now, limit)
         self.position = -1
         self.reviewed = 0
         self.card: ReviewCard | None = None
-        self.question: Question | None = None
+        self.question: Question | None = None  # as shown: options in this sitting's order
+        self.shown: shuffle.Shown | None = None
         self.chosen: int | None = None
 
     @property
@@ -43,13 +49,14 @@ class ReviewSession:
         while True:
             self.position += 1
             if self.position >= len(self.cards):
-                self.card = self.question = None
+                self.card = self.question = self.shown = None
                 return None
             card = self.cards[self.position]
             question = bank.find(self._course, self._db, card.question_id)
             if question is not None:
-                self.card, self.question = card, question
-                return question
+                self.shown = shuffle.show(question, self._rng)
+                self.card, self.question = card, self.shown.question
+                return self.question
             store.delete_card(self._db, card.question_id)  # it could never be reviewed
 
     def section_title(self) -> str:

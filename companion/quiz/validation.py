@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from companion.curriculum import Question
 from companion.text import content_words, sentences, tidy, words
@@ -85,6 +86,26 @@ def similarity(a: str, b: str) -> float:
     return max(ratio, jaccard)
 
 
+@lru_cache(maxsize=8192)
+def _shape(text: str) -> tuple[str, frozenset[str]]:
+    """The words and the content words of a question, worked out once per text."""
+    return " ".join(words(text)), frozenset(content_words(text))
+
+
+def near_duplicate(a: str, b: str, threshold: float = NEAR_DUPLICATE) -> bool:
+    """``similarity(a, b) >= threshold``, skipping the slow comparison when it cannot be."""
+    (wa, ca), (wb, cb) = _shape(a), _shape(b)
+    if len(ca) >= 3 and len(cb) >= 3:
+        shared = len(ca & cb) / len(ca | cb)
+        if shared >= threshold:
+            return True
+        if len(ca) >= 5 and len(cb) >= 5 and shared < 0.34:
+            return False  # texts this far apart in words are never this close in letters
+    matcher = difflib.SequenceMatcher(None, wa, wb)
+    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+            and matcher.ratio() >= threshold)
+
+
 def support(option: str, passage: str) -> float:
     """Share of the option's content words that the passage contains."""
     needed = content_words(option)
@@ -143,7 +164,7 @@ def check(raw: str, passage: SourceText, existing: Iterable[str]) -> Question:
     if not 0 <= answer < OPTION_COUNT:
         raise Rejected(f"answer index {answer} is out of range")
     for other in existing:
-        if similarity(text, other) >= NEAR_DUPLICATE:
+        if near_duplicate(text, other):
             raise Rejected("near-duplicate of an existing question")
     correct = options[answer]
     if " ".join(words(correct)) in " ".join(words(text)):

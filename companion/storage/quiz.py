@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -64,13 +65,19 @@ def finish_run(db: sqlite_utils.Database, run_id: int, correct: int) -> None:
 
 def record_attempt(db: sqlite_utils.Database, run_id: int | None, question_id: str, day: int,
                    chosen: int, correct: bool, card: CardUpdate | None = None,
-                   at: dt.datetime | None = None) -> None:
-    """Save an answer and, for a miss, its review card, in one transaction."""
+                   at: dt.datetime | None = None, order: Sequence[int] | None = None) -> None:
+    """Save an answer and, for a miss, its review card, in one transaction.
+
+    ``chosen`` is the bank's index of the option picked; ``order`` is the order the
+    options were shown in (bank indices), so a shuffled attempt can be replayed exactly.
+    """
     stamp = utc_stamp(at)
+    shown = json.dumps(list(order)) if order is not None else None
     with db.conn:
         db.execute(
-            "INSERT INTO quiz_attempts(run_id, question_id, day, chosen, correct, answered_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", [run_id, question_id, day, chosen, int(correct), stamp])
+            "INSERT INTO quiz_attempts(run_id, question_id, day, chosen, correct, answered_at, "
+            "option_order) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, question_id, day, chosen, int(correct), stamp, shown])
         if card is not None:
             _write_card(db, question_id, day, card, stamp)
 
@@ -80,6 +87,78 @@ def attempts(db: sqlite_utils.Database, run_id: int) -> list[tuple[str, int, boo
     rows = db.execute("SELECT question_id, chosen, correct FROM quiz_attempts WHERE run_id = ? "
                       "ORDER BY id", [run_id])
     return [(q, chosen, bool(ok)) for q, chosen, ok in rows]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One saved answer, with the order its options were shown in."""
+
+    question_id: str
+    chosen: int  # index into the bank's options, whatever order they were shown in
+    correct: bool
+    order: tuple[int, ...] | None  # bank indices in the order shown; None: bank order
+
+    @property
+    def shown_position(self) -> int:
+        """Where the chosen option stood on screen (0-based)."""
+        return self.order.index(self.chosen) if self.order else self.chosen
+
+
+def attempt_details(db: sqlite_utils.Database, run_id: int) -> list[Attempt]:
+    rows = db.execute("SELECT question_id, chosen, correct, option_order FROM quiz_attempts "
+                      "WHERE run_id = ? ORDER BY id", [run_id])
+    return [Attempt(q, chosen, bool(ok), tuple(json.loads(order)) if order else None)
+            for q, chosen, ok, order in rows]
+
+
+def stop_run(db: sqlite_utils.Database, run_id: int, correct: int) -> None:
+    """A run left before its last question: kept, marked stopped, never counted for mastery."""
+    with db.conn:
+        db.execute("UPDATE quiz_runs SET stopped = ?, correct = ? WHERE id = ? "
+                   "AND finished IS NULL", [utc_stamp(), correct, run_id])
+
+
+@dataclass(frozen=True)
+class Run:
+    """A quiz run as the stats list it: finished, stopped part-way, or never closed."""
+
+    id: int
+    day: int
+    kind: str
+    started: str
+    finished: str | None
+    stopped: str | None
+    correct: int
+    total: int
+    answered: int
+
+    @property
+    def complete(self) -> bool:
+        return self.finished is not None
+
+    @property
+    def ended(self) -> str:
+        return self.finished or self.stopped or self.started
+
+
+def runs(db: sqlite_utils.Database, limit: int | None = None) -> list[Run]:
+    """Runs with at least one answer, newest first (an empty stopped run is no result).
+
+    A run that was never closed (the app was killed) counts as stopped, with the
+    answers it saved.
+    """
+    sql = ("SELECT r.id, r.day, r.kind, r.started, r.finished, r.stopped, "
+           "sum(a.correct), r.total, count(a.id) FROM quiz_runs r "
+           "JOIN quiz_attempts a ON a.run_id = r.id GROUP BY r.id ORDER BY r.started DESC, "
+           "r.id DESC")
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [Run(rid, day, kind, started, finished, stopped or (None if finished else started),
+                int(correct or 0), total, answered)
+            for rid, day, kind, started, finished, stopped, correct, total, answered
+            in db.execute(sql, params)]
 
 
 def best_scores(db: sqlite_utils.Database, kind: str = "bank") -> dict[int, Score]:
@@ -139,6 +218,11 @@ def due_cards(db: sqlite_utils.Database, now: dt.datetime | None = None,
         sql += " LIMIT ?"
         params.append(limit)
     return [ReviewCard(*r) for r in db.execute(sql, params)]
+
+
+def all_cards(db: sqlite_utils.Database) -> list[ReviewCard]:
+    return [ReviewCard(*r) for r in db.execute(
+        f"SELECT {_CARD_COLUMNS} FROM review_cards ORDER BY question_id")]
 
 
 def due_counts(db: sqlite_utils.Database, now: dt.datetime | None = None) -> dict[int, int]:
@@ -219,3 +303,52 @@ def delete_card(db: sqlite_utils.Database, question_id: str) -> None:
     """Drop a card whose question no longer exists (it could never be reviewed)."""
     with db.conn:
         db.execute("DELETE FROM review_cards WHERE question_id = ?", [question_id])
+
+
+# ----- explain it back --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Explanation:
+    """A saved explain-it-back attempt: the learner's words and what the checker found."""
+
+    id: int
+    concept_id: str
+    day: int
+    text: str
+    covered: tuple[int, ...]  # indices of the concept's key points found
+    missing: tuple[int, ...]
+    misconceptions: tuple[int, ...]  # indices of the concept's misconceptions matched
+    complete: bool  # every key point, no misconception
+    created: str
+
+
+def save_explanation(db: sqlite_utils.Database, concept_id: str, day: int, text: str,
+                     covered: Sequence[int], missing: Sequence[int],
+                     misconceptions: Sequence[int], at: dt.datetime | None = None) -> int:
+    complete = not missing and not misconceptions
+    with db.conn:
+        cur = db.execute(
+            "INSERT INTO explain_attempts(concept_id, day, text, covered, missing, "
+            "misconceptions, complete, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [concept_id, day, text, json.dumps(list(covered)), json.dumps(list(missing)),
+             json.dumps(list(misconceptions)), int(complete), utc_stamp(at)])
+    return int(cur.lastrowid)
+
+
+def explanations(db: sqlite_utils.Database, concept_id: str | None = None) -> list[Explanation]:
+    """Saved attempts, newest first (one concept's, or all)."""
+    sql = ("SELECT id, concept_id, day, text, covered, missing, misconceptions, complete, "
+           "created FROM explain_attempts")
+    params: list = []
+    if concept_id is not None:
+        sql += " WHERE concept_id = ?"
+        params.append(concept_id)
+    rows = db.execute(sql + " ORDER BY id DESC", params)
+    return [Explanation(i, c, d, t, tuple(json.loads(cov)), tuple(json.loads(mis)),
+                        tuple(json.loads(wrong)), bool(done), when)
+            for i, c, d, t, cov, mis, wrong, done, when in rows]
+
+
+def explained_concepts(db: sqlite_utils.Database) -> set[str]:
+    """Concepts the learner has explained completely at least once."""
+    return {r[0] for r in db.execute(
+        "SELECT DISTINCT concept_id FROM explain_attempts WHERE complete = 1")}

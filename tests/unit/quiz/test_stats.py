@@ -28,9 +28,13 @@ def test_streak_forgives_one_missed_day_but_not_two():
 def test_stats_from_real_quiz_and_review_activity(study):
     questions = bank.day_questions(study.course, 4)
     session = QuizSession(study.db, 4, questions)
-    for i, q in enumerate(questions):
-        session.answer(q.answer if i else (q.answer + 1) % len(q.options))
+    for i in range(len(questions)):
+        shown = session.current
+        session.answer(shown.answer if i else (shown.answer + 1) % len(shown.options))
         session.next()
+    for concept in study.course.day(4).concepts[:2]:  # half the concepts explained back
+        study.quiz.save_explanation(study.quiz.check_explanation(
+            concept, " ".join(p.text for p in concept.key_points)))
     card = store.get_card(study.db, questions[0].id)
     store.save_review(study.db, questions[0].id, 4,
                       scheduling.review(scheduling.load(card), Grade.GOOD))

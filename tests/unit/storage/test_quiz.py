@@ -1,4 +1,8 @@
-"""Attempts, mastery and FSRS review cards in the real SQLite file, across restarts."""
+"""Attempts, mastery and FSRS review cards in the real SQLite file, across restarts.
+
+Options are shuffled per attempt, so answers are given by the position the
+session shows (``session.current.answer``), never by the bank's position.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +24,19 @@ def _take(study, day: int, wrong: set[int]) -> QuizSession:
     """Answer a day's bank quiz, missing the questions whose positions are in ``wrong``."""
     questions = bank.day_questions(study.course, day)
     session = QuizSession(study.db, day, questions)
-    for i, q in enumerate(questions):
-        session.answer((q.answer + 1) % len(q.options) if i in wrong else q.answer)
+    for i in range(len(questions)):
+        shown = session.current
+        session.answer((shown.answer + 1) % len(shown.options) if i in wrong else shown.answer)
         session.next()
     return session
+
+
+def explain_all(study, day: int) -> None:
+    """Explain each of a day's concepts back with the words of its own key points."""
+    for concept in study.course.day(day).concepts:
+        text = " ".join(p.text for p in concept.key_points)
+        result = study.quiz.check_explanation(concept, text)
+        study.quiz.save_explanation(result)
 
 
 def test_quiz_tables_exist_and_changes_are_counted_for_backups(study):
@@ -51,9 +64,10 @@ def test_two_misses_make_two_due_cards_and_every_answer_is_saved(study):
 
 def test_mastery_needs_eighty_percent_of_a_finished_quiz(study):
     _take(study, 3, {0, 1, 2})  # 70%
-    assert mastered_days(study.db) == set()
+    explain_all(study, 3)
+    assert mastered_days(study.db, study.course) == set()
     _take(study, 3, {0, 1})  # 80%
-    assert mastered_days(study.db) == {3}
+    assert mastered_days(study.db, study.course) == {3}
     # the two missed again were graded Again (back in a minute); the third is still due
     assert store.due_counts(study.db) == {3: 1}
     assert day_badges(study.db, study.course)[3] == "★ ↻1"
@@ -62,19 +76,19 @@ def test_mastery_needs_eighty_percent_of_a_finished_quiz(study):
 def test_an_unfinished_quiz_keeps_its_answers_but_does_not_count(study):
     questions = bank.day_questions(study.course, 5)
     session = QuizSession(study.db, 5, questions)
-    for q in questions[:9]:
-        session.answer(q.answer)
+    for _ in questions[:9]:
+        session.answer(session.current.answer)
         session.next()
     session.finish()
     assert len(store.attempts(study.db, session.run_id)) == 9
-    assert not session.mastered and 5 not in mastered_days(study.db)
+    assert not session.passed and 5 not in mastered_days(study.db, study.course)
 
 
 def test_answering_twice_counts_once(study):
     q = bank.day_questions(study.course, 4)[0]
     session = QuizSession(study.db, 4, [q])
-    first = session.answer(q.answer)
-    assert session.answer((q.answer + 1) % 4) is first
+    first = session.answer(session.current.answer)
+    assert session.answer((session.current.answer + 1) % 4) is first
     assert session.correct == 1 and len(store.attempts(study.db, session.run_id)) == 1
 
 
@@ -108,12 +122,13 @@ def test_fsrs_state_survives_a_restart(study):
 def test_missing_a_question_that_already_has_a_card_grades_it_again(study):
     q = bank.day_questions(study.course, 4)[2]
     start = dt.datetime.now(UTC)
-    QuizSession(study.db, 4, [q]).answer((q.answer + 1) % 4, now=start)
+    first = QuizSession(study.db, 4, [q])
+    first.answer((first.current.answer + 1) % 4, now=start)
     card = scheduling.load(store.get_card(study.db, q.id))
     store.save_review(study.db, q.id, 4, scheduling.review(card, Grade.EASY, start))
     assert store.due_cards(study.db, start + dt.timedelta(days=1)) == []
-    feedback = QuizSession(study.db, 4, [q]).answer((q.answer + 1) % 4,
-                                                    now=start + dt.timedelta(days=1))
+    again = QuizSession(study.db, 4, [q])
+    feedback = again.answer((again.current.answer + 1) % 4, now=start + dt.timedelta(days=1))
     assert not feedback.new_card
     due = store.due_cards(study.db, start + dt.timedelta(days=1, minutes=20))
     assert [c.question_id for c in due] == [q.id]
@@ -129,7 +144,8 @@ def test_flagging_a_generated_question_removes_it_and_its_card(study):
     store.save_generated(study.db, q, "passage text", "SmolLM2")
     assert store.generated(study.db, 4) == [q]
     assert bank.find(study.course, study.db, q.id) == q
-    QuizSession(study.db, 4, [q], kind="practice").answer(0)
+    session = QuizSession(study.db, 4, [q], kind="practice")
+    session.answer((session.current.answer + 1) % 4)  # a miss makes a review card
     assert store.get_card(study.db, q.id) is not None
     assert store.flag_generated(study.db, q.id, "wrong answer")
     assert store.generated(study.db, 4) == [] and bank.find(study.course, study.db, q.id) is None
@@ -141,7 +157,42 @@ def test_flagging_a_generated_question_removes_it_and_its_card(study):
 def test_practice_runs_never_count_for_mastery(study):
     q = bank.day_questions(study.course, 6)[0]
     session = QuizSession(study.db, 6, [q], kind="practice")
-    session.answer(q.answer)
+    session.answer(session.current.answer)
     session.next()
-    assert session.complete and not session.mastered
-    assert mastered_days(study.db) == set()
+    explain_all(study, 6)
+    assert session.complete and not session.passed
+    assert mastered_days(study.db, study.course) == set()
+
+
+def test_a_quiz_stopped_after_nine_questions_shows_in_the_stats_as_stopped(study):
+    from companion.quiz.stats import compute
+
+    questions = bank.day_questions(study.course, 5)
+    session = QuizSession(study.db, 5, questions)
+    for _ in range(len(questions) - 1):
+        session.answer(session.current.answer)
+        session.next()
+    session.finish()
+    finished = _take(study, 4, {0})
+    runs = store.runs(study.db)
+    assert [r.id for r in runs] == [finished.run_id, session.run_id]  # newest first
+    stopped = runs[1]
+    assert not stopped.complete and stopped.stopped and stopped.day == 5
+    assert stopped.answered == len(questions) - 1 and stopped.correct == len(questions) - 1
+    assert runs[0].complete and runs[0].answered == runs[0].total == len(finished.questions)
+    stats = compute(study.db, study.course)
+    assert [r.id for r in stats.runs] == [finished.run_id, session.run_id]
+    assert 5 not in stats.best  # a stopped run never counts for mastery
+
+
+def test_a_run_the_app_never_closed_counts_as_stopped(study):
+    questions = bank.day_questions(study.course, 2)
+    session = QuizSession(study.db, 2, questions)
+    session.answer(session.current.answer)  # then the app is killed: finish() never runs
+    [run] = store.runs(study.db)
+    assert run.id == session.run_id and run.stopped and not run.complete and run.answered == 1
+
+
+def test_an_empty_stopped_run_is_no_result(study):
+    QuizSession(study.db, 2, bank.day_questions(study.course, 2)).finish()
+    assert store.runs(study.db) == []
