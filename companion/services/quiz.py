@@ -1,18 +1,22 @@
-"""Quizzes, review cards, practice questions and their numbers."""
+"""Quizzes, review cards, practice questions, explain it back, card export and their numbers."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from pathlib import Path
 
-from companion.curriculum import Question
-from companion.quiz import bank
+from companion.curriculum import Concept, Question
+from companion.quiz import bank, cards, explain_back, practice
+from companion.quiz.mastery import DayMastery, day_badges, day_mastery
 from companion.quiz.review import ReviewSession
-from companion.quiz.session import QuizSession, day_badges
+from companion.quiz.session import QuizSession
 from companion.quiz.stats import QuizStats, compute
 from companion.quiz.validation import Accepted
 from companion.services.base import Service
 from companion.services.changes import Changes
 from companion.storage import quiz as store
+from companion.storage.quiz import Explanation
 
 
 class QuizService(Service):
@@ -31,13 +35,14 @@ class QuizService(Service):
 
     # ----- taking a quiz -------------------------------------------------------------------
     def start(self, day: int, questions: list[Question] | tuple[Question, ...],
-              kind: str = "bank") -> QuizSession:
+              kind: str = "bank", rng: random.Random | None = None) -> QuizSession:
         """A quiz run whose every answer is saved at once and reported as a change."""
-        return QuizSession(self._db, day, questions, kind, on_change=self._publish)
+        return QuizSession(self._db, day, questions, kind, on_change=self._publish, rng=rng)
 
-    def review(self, limit: int | None = None, now: dt.datetime | None = None
-               ) -> ReviewSession:
-        return ReviewSession(self._db, self.course, limit, now, on_change=self._publish)
+    def review(self, limit: int | None = None, now: dt.datetime | None = None,
+               rng: random.Random | None = None) -> ReviewSession:
+        return ReviewSession(self._db, self.course, limit, now, on_change=self._publish,
+                             rng=rng)
 
     # ----- review queue --------------------------------------------------------------------
     def due_count(self, now: dt.datetime | None = None) -> int:
@@ -49,8 +54,49 @@ class QuizService(Service):
     def badges(self) -> dict[int, str]:
         return day_badges(self._db, self.course)
 
+    def mastery(self, day: int) -> DayMastery:
+        return day_mastery(self._db, self.course)[day]
+
     def stats(self) -> QuizStats:
         return compute(self._db, self.course)
+
+    # ----- instant practice ----------------------------------------------------------------
+    def practice(self, day: int, count: int = practice.DEFAULT_COUNT,
+                 rng: random.Random | None = None) -> list[practice.PracticeQuestion]:
+        """Questions built from the course data in milliseconds, each checked again."""
+        self.course.day(day)  # a readable KeyError for a day that does not exist
+        existing = [q.question for d in self.course.days for q in d.quiz]
+        made = []
+        for pq in practice.make(self.course, day, count * 2, rng):
+            try:
+                practice.check(self.course, pq, existing)
+            except practice.Rejected:
+                continue
+            made.append(pq)
+            if len(made) == count:
+                break
+        return made
+
+    # ----- explain it back -----------------------------------------------------------------
+    def concepts(self, day: int) -> tuple[Concept, ...]:
+        return self.course.day(day).concepts
+
+    def check_explanation(self, concept: Concept, text: str) -> explain_back.ExplainCheck:
+        """What the explanation covers, misses and gets wrong (saves nothing)."""
+        return explain_back.check(self.course, concept, text)
+
+    def save_explanation(self, result: explain_back.ExplainCheck) -> Changes:
+        """Keep the attempt: a complete one counts towards the day's mastery."""
+        store.save_explanation(self._db, result.concept.id, result.concept.day, result.text,
+                               result.covered, [m.index for m in result.missing],
+                               [m.index for m in result.misconceptions])
+        return self._publish(Changes(quiz=True))
+
+    def explanations(self, concept_id: str | None = None) -> list[Explanation]:
+        return store.explanations(self._db, concept_id)
+
+    def explained(self) -> set[str]:
+        return store.explained_concepts(self._db)
 
     # ----- generated practice questions ----------------------------------------------------
     def generated(self, day: int | None = None) -> list[Question]:
@@ -64,3 +110,26 @@ class QuizService(Service):
     def flag(self, question_id: str, reason: str = "") -> Changes:
         store.flag_generated(self._db, question_id, reason)
         return self._publish(Changes(quiz=True))
+
+    # ----- taking the cards elsewhere ------------------------------------------------------
+    def export_cards(self, fmt: str, out: Path, on_conflict: str = "fail") -> list[Path]:
+        """Write the question bank and review cards as an Anki deck ("anki") or CSV ("csv").
+
+        ``on_conflict`` as for the notes export: "fail", "overwrite" or "rename".
+        """
+        from companion.export import anki, cards_csv
+        from companion.export.files import ExportError, free_path
+
+        writers = {"anki": (anki.write, ".apkg"), "csv": (cards_csv.write, ".csv")}
+        if fmt not in writers:
+            raise ExportError(f"Unknown card format {fmt!r}: use anki or csv.")
+        writer, suffix = writers[fmt]
+        if out.is_dir():
+            out = out / f"llm-study-companion{suffix}"
+        if out.exists():
+            if on_conflict == "rename":
+                out = free_path(out)
+            elif on_conflict != "overwrite":
+                raise ExportError(f"{out} already exists (use --force to overwrite or "
+                                  "--rename to keep both).")
+        return [writer(cards.collect(self.course, self._db), out)]
