@@ -23,10 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="companion", description="LLM Study Companion: a 14-day offline course on LLMs.")
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from companion.cli import lab, models, quiz, selftest, study, tutor
+    from companion.cli import lab, models, practice, quiz, selftest, study, tutor
 
     study.register(sub)
-    for module in (tutor, models, quiz, lab, selftest):
+    for module in (tutor, models, quiz, practice, lab, selftest):
         module.register(sub)
     return parser
 

@@ -2,13 +2,15 @@
 
 Answers are read line by line from stdin, so the commands work typed by hand
 and piped from a file or a script alike; end of input stops cleanly, keeping
-every answer given so far.
+every answer given so far. Options are shuffled for every attempt; ``--seed``
+fixes the order, for scripts that pipe answers by number.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from collections.abc import Callable
 from typing import TextIO, TypeVar
@@ -16,9 +18,9 @@ from typing import TextIO, TypeVar
 from companion.cli.errors import UserError
 from companion.cli.study import open_study
 from companion.curriculum import Question
-from companion.quiz import bank, scheduling
+from companion.quiz import bank, practice, scheduling
 from companion.quiz.review import ReviewSession
-from companion.quiz.session import MASTERY
+from companion.quiz.session import QuizSession
 
 T = TypeVar("T")
 STOP = object()  # the learner typed q, or input ended
@@ -29,11 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="Take a day's quiz; with --json, print its questions.")
     p.add_argument("--day", type=int, help="course day (default: today's day)")
     p.add_argument("--json", action="store_true", help="print the day's question bank as JSON")
+    p.add_argument("--seed", type=int, help="fix the shuffled option order (for scripts)")
     p.set_defaults(func=cmd_quiz)
     p = subparsers.add_parser("review", help="review the quiz questions that are due",
                               description="Spaced review (FSRS) of questions you missed.")
     p.add_argument("--json", action="store_true", help="list due cards as JSON")
     p.add_argument("--limit", type=int, default=50, help="review at most this many cards")
+    p.add_argument("--seed", type=int, help="fix the shuffled option order (for scripts)")
     p.set_defaults(func=cmd_review)
 
 
@@ -79,7 +83,8 @@ def parse_choice(question: Question) -> Callable[[str], int | None]:
 
 def _show(question: Question, number: int, total: int, title: str, out: TextIO) -> None:
     tag = " [generated]" if question.generated else ""
-    out.write(f"\nQuestion {number}/{total}{tag}  (section: {title})\n{question.question}\n")
+    where = "" if practice.is_practice(question) else f"  (section: {title})"
+    out.write(f"\nQuestion {number}/{total}{tag}{where}\n{question.question}\n")
     for i, option in enumerate(question.options, start=1):
         out.write(f"  {i}) {option}\n")
 
@@ -117,7 +122,7 @@ def cmd_quiz(args: argparse.Namespace, stdin: TextIO | None = None,
             out.write(json.dumps([bank.to_json(q) for q in questions], indent=2,
                                  ensure_ascii=False) + "\n")
             return 0
-        return _run_quiz(study, day, questions, stdin, out)
+        return _run_quiz(study, day, questions, stdin, out, _rng(args))
     finally:
         study.close()
 
@@ -132,11 +137,23 @@ def _questions(course, day: int) -> tuple[Question, ...]:
     return questions
 
 
-def _run_quiz(study, day: int, questions, stdin: TextIO, out: TextIO) -> int:
+def _rng(args: argparse.Namespace) -> random.Random | None:
+    seed = getattr(args, "seed", None)
+    return random.Random(seed) if seed is not None else None
+
+
+def _run_quiz(study, day: int, questions, stdin: TextIO, out: TextIO,
+              rng: random.Random | None = None) -> int:
     title = study.course.day(day).title
     out.write(f"Day {day} quiz: {title} ({len(questions)} questions). Type the number of "
               "your answer; q stops (answers so far are kept).\n")
-    session = study.quiz.start(day, questions)
+    session = study.quiz.start(day, questions, rng=rng)
+    return run_session(study, session, stdin, out)
+
+
+def run_session(study, session: QuizSession, stdin: TextIO, out: TextIO) -> int:
+    """Ask every question of ``session``, then show the score and what was missed."""
+    day = session.day
     while session.current is not None:
         q = session.current
         section = bank.section_title(study.course, q)
@@ -146,20 +163,36 @@ def _run_quiz(study, day: int, questions, stdin: TextIO, out: TextIO) -> int:
         if chosen is STOP:
             session.finish()
             out.write(f"Stopped after {session.answered} of {session.total} questions "
-                      f"({session.correct} correct). Answers so far are saved.\n")
+                      f"({session.correct} correct). Answers so far are saved; the run is "
+                      "kept in your stats as stopped.\n")
+            _write_misses(study, session, out)
             return 0
         feedback = session.answer(chosen)
         _feedback(q, chosen, feedback.correct, section, out)
         session.next()
-    out.write(f"\nScore: {session.correct}/{session.total} ({session.percent}%).\n")
-    if session.mastered:
-        out.write(f"Day {day} mastered!\n")
+    if session.kind == "practice":
+        out.write(f"\nPractice: {session.correct}/{session.total} correct. Practice does not "
+                  "count towards mastery.\n")
     else:
-        out.write(f"{round(MASTERY * 100)}% or better masters the day.\n")
+        out.write(f"\nScore: {session.correct}/{session.total} ({session.percent}%).\n")
+        out.write(study.quiz.mastery(day).next_step() + "\n")
     if session.missed:
         out.write(f"{session.missed} missed question(s) are in your review queue: "
                   "run `companion review`.\n")
+    _write_misses(study, session, out)
     return 0
+
+
+def _write_misses(study, session: QuizSession, out: TextIO) -> None:
+    """Every missed question with both answers, the explanation and where to read again."""
+    if not session.misses:
+        return
+    out.write("\nWhat you missed:\n")
+    for n, miss in enumerate(session.misses, start=1):
+        q = miss.question
+        out.write(f"{n}. {q.question}\n   You chose: {miss.chosen_option}\n"
+                  f"   Right answer: {q.correct_option}\n   Why: {q.explanation}\n"
+                  f"   Read again: day {q.day}, “{study.quiz.section_title(q)}”\n")
 
 
 # ----- review -----------------------------------------------------------------------------
@@ -170,7 +203,7 @@ def cmd_review(args: argparse.Namespace, stdin: TextIO | None = None,
         raise UserError("--limit must be at least 1.")
     study = open_study()
     try:
-        session = study.quiz.review(limit=args.limit)
+        session = study.quiz.review(limit=args.limit, rng=_rng(args))
         if args.json:
             rows = [{**bank.to_json(q), "due": card.due} for card in session.cards
                     if (q := study.quiz.find(card.question_id)) is not None]

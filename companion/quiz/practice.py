@@ -169,7 +169,7 @@ def _term(course: Course, day: Day, term: Term) -> PracticeQuestion | None:
     options, answer = _options(qid, term.term, others)
     section = _section_of(day, term)
     q = Question(qid, "choice", f"Which term is defined here? “{definition}”", options, answer,
-                 f"Key term of day {day.number}: **{term.term}**: {term.definition}", section,
+                 f"Key term of day {day.number}: {term.term}: {term.definition}", section,
                  day.number)
     return PracticeQuestion(q, "term", f"{term.term}: {term.definition}")
 
@@ -187,12 +187,20 @@ def _section(day: Day, section: str, sentence: str) -> PracticeQuestion | None:
     if [s.id for s in where] != [section]:
         return None  # said in two sections (or quoted differently): not a fair question
     right = day.section(section)
+    if _gives_away(right.title, sentence):
+        return None
     others = [s.title for s in day.sections if s.id != section]
     qid = _qid(day.number, "section", sentence, section)
     options, answer = _options(qid, right.title, others)
     q = Question(qid, "choice", f"Which section of day {day.number} says this? “{sentence}”",
                  options, answer, f"It is in “{right.title}”: {sentence}", section, day.number)
     return PracticeQuestion(q, "section", sentence)
+
+
+def _gives_away(title: str, sentence: str) -> bool:
+    """The sentence names the section's topic ("Multi-head attention" in "multi-head ...")."""
+    topic = title.split(":")[0].strip().casefold()
+    return topic in sentence.casefold()
 
 
 @lru_cache(maxsize=32)
@@ -227,6 +235,29 @@ def make(course: Course, day: int, count: int = DEFAULT_COUNT,
                 chosen.append(by_style[style].pop())
     rng.shuffle(chosen)
     return chosen
+
+
+def checked_round(course: Course, day: int, count: int = DEFAULT_COUNT,
+                  rng: random.Random | None = None) -> list[PracticeQuestion]:
+    """``make``, keeping only questions that pass ``check`` (against the bank too)."""
+    course.day(day)  # a readable KeyError for a day that does not exist
+    existing = [q.question for d in course.days for q in d.quiz]
+    made = []
+    for pq in make(course, day, count * 2, rng):
+        try:
+            check(course, pq, existing)
+        except Rejected:
+            continue
+        made.append(pq)
+        if len(made) == count:
+            break
+    return made
+
+
+def is_practice(question: Question) -> bool:
+    """An instant practice question: its section must not be shown before it is answered
+    (it would give "which section says…" and many blanks away)."""
+    return question.id.startswith(PREFIX)
 
 
 def find(course: Course, question_id: str) -> Question | None:
@@ -265,6 +296,8 @@ def check(course: Course, pq: PracticeQuestion, existing: Iterable[str] = ()) ->
         holders = [s.title for s in day.sections if pq.source in _plain(s.body)]
         if holders != [q.correct_option]:
             raise Rejected("the sentence is not in exactly the right section")
+        if _gives_away(q.correct_option, pq.source):
+            raise Rejected("the sentence names the section it comes from")
     else:
         raise Rejected(f"unknown kind {pq.style!r}")
     for other in existing:

@@ -64,18 +64,7 @@ class QuizService(Service):
     def practice(self, day: int, count: int = practice.DEFAULT_COUNT,
                  rng: random.Random | None = None) -> list[practice.PracticeQuestion]:
         """Questions built from the course data in milliseconds, each checked again."""
-        self.course.day(day)  # a readable KeyError for a day that does not exist
-        existing = [q.question for d in self.course.days for q in d.quiz]
-        made = []
-        for pq in practice.make(self.course, day, count * 2, rng):
-            try:
-                practice.check(self.course, pq, existing)
-            except practice.Rejected:
-                continue
-            made.append(pq)
-            if len(made) == count:
-                break
-        return made
+        return practice.checked_round(self.course, day, count, rng)
 
     # ----- explain it back -----------------------------------------------------------------
     def concepts(self, day: int) -> tuple[Concept, ...]:
