@@ -5,6 +5,13 @@ thread (the GUI's inference worker, or the CLI's main thread) may use it. The
 engine formats chats with the model's own template, keeps every prompt inside
 ``n_ctx``, and leaves the KV cache in place between calls so a follow-up whose
 prompt starts like the previous one is not re-read.
+
+Threads: llama.cpp's threads spin while they wait for each other, so on a machine
+where other programs keep a core busy, using every core is several times *slower*
+than using the free ones. With ``adaptive_threads`` (the default) each answer starts
+with as many threads as there are free cores (``cpu_load``), re-checked about once
+a second while it writes; the count changes with ``llama_set_n_threads``, without
+reloading the model.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from companion.tutor import cpu_load
 from companion.tutor.engine import Message, ModelError, Sampling, Stats, physical_cores
+
+RECHECK_THREADS_S = 1.0  # while writing, look at the other programs' load this often
 
 CHATML = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
@@ -29,12 +39,16 @@ CHATML = (
 class LlamaEngine:
     model_path: Path
     n_ctx: int = 4096
-    n_threads: int = field(default_factory=physical_cores)
+    n_threads: int = field(default_factory=physical_cores)  # the most it will use
     sampling: Sampling = field(default_factory=Sampling)
+    adaptive_threads: bool = True  # fewer threads while other programs keep cores busy
 
     def __post_init__(self) -> None:
         self.model_path = Path(self.model_path)
         self.last = Stats()
+        self.threads = self.n_threads  # the count llama.cpp uses right now
+        self._monitor = cpu_load.shared_monitor(self.n_threads) if self.adaptive_threads \
+            else None
         self._llm = self._load()
         meta = self._llm.metadata
         self.name = self.model_path.stem
@@ -120,14 +134,20 @@ class LlamaEngine:
     def set_threads(self, n: int) -> None:
         """Change the thread count without reloading (llama.cpp reads it per decode)."""
         n = max(1, int(n))
-        if n == self.n_threads:
+        if n == self.threads:
             return
         import llama_cpp
 
-        self.n_threads = n
+        self.threads = n
         self._llm.n_threads = self._llm.n_threads_batch = n
         self._llm.context_params.n_threads = self._llm.context_params.n_threads_batch = n
         llama_cpp.llama_set_n_threads(self._llm._ctx.ctx, n, n)
+
+    def fit_threads(self) -> int:
+        """Use as many threads as there are free cores now (all of them with adaptive off)."""
+        if self._monitor is not None:
+            self.set_threads(self._monitor.free_cores())
+        return self.threads
 
     # ----- generation --------------------------------------------------------------------
     def stream_tokens(self, tokens: list[int], stop: list[str] | None = None,
@@ -139,12 +159,13 @@ class LlamaEngine:
             raise ModelError(f"The prompt ({len(tokens)} tokens) does not fit the context "
                              f"({self.n_ctx}).")
         max_tokens = max(1, min(max_tokens, room - 1))
-        stats = Stats(prompt_tokens=len(tokens), threads=self.n_threads)
+        stats = Stats(prompt_tokens=len(tokens), threads=self.fit_threads())
         stats.evaluated_tokens = len(tokens) - min(self.cached_prefix(tokens), len(tokens) - 1)
         self.last = stats
         s = self.sampling
         start = time.perf_counter()
         first = 0.0
+        checked = start
         chunks = self._llm.create_completion(
             prompt=tokens, max_tokens=max_tokens, stop=stop or [], stream=True,
             temperature=s.temperature, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p,
@@ -164,6 +185,9 @@ class LlamaEngine:
                     first = now
                     stats.ttft_s = stats.prompt_s = now - start
                 stats.decode_s = now - first
+                if self._monitor is not None and now - checked >= RECHECK_THREADS_S:
+                    checked = now  # between two tokens: llama.cpp reads it at the next decode
+                    stats.threads = self.fit_threads()
                 yield text
                 if cancel is not None and cancel.is_set():
                     stats.stopped = True
