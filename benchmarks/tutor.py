@@ -5,13 +5,21 @@ cache for each run. Prints one JSON object. Targets (default model, 2 cores):
 decode and prompt ratios >= 0.95, first grounded TTFT <= 1.0 s, follow-up TTFT
 <= 0.3 s, longest GUI stall while streaming <= 30 ms.
 
-    python benchmarks/tutor.py [--runs 3] [--model PATH]
+``--busy N`` then starts N CPU-bound processes (another program keeping cores
+busy) and measures the app's pipeline again while they run: ``busy_decode_tps``,
+``idle_decode_tps`` (the pipeline without them) and ``busy_ratio``; also the bare
+loop under the same load with all cores (``busy_bare_decode_tps``), which is what
+the app did before it chose threads from the free cores. Target with --busy 1 on
+2 cores: busy_ratio >= 0.6.
+
+    python benchmarks/tutor.py [--runs 3] [--model PATH] [--busy N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import sys
@@ -45,14 +53,15 @@ def pipeline_run(model: Path, study: Study) -> dict:
     return {"tokens": tokens, "decode_tps": stats.tokens_per_s,
             "prompt_tps": stats.prompt_tokens_per_s, "ttft_first": first.stats["ttft_s"],
             "ttft_follow_up": follow.stats["ttft_s"], "completion": stats.completion_tokens,
-            "prompt_tokens": stats.prompt_tokens,
+            "prompt_tokens": stats.prompt_tokens, "threads": stats.threads,
             "follow_up_evaluated": follow.stats["evaluated_tokens"],
             "follow_up_prompt_tokens": follow.stats["prompt_tokens"]}
 
 
 def _first_prompt(engine: LlamaEngine, study: Study) -> list[int]:
     conv = Conversation(max_tokens=MAX_TOKENS)
-    return conv.build(engine, conv.prepare(study.db, study.course, QUESTION)).tokens
+    plan = conv.build(engine, conv.prepare(study.db, study.course, QUESTION))
+    return engine.chat_tokens(plan.messages)[0]
 
 
 def bare_run(model: Path, tokens: list[int], threads: int) -> dict:
@@ -124,11 +133,59 @@ def gui_stall(model: Path) -> float:
     return max(gaps) if gaps else 0.0
 
 
+def _spin(stop) -> None:
+    """A CPU-bound program: pure Python arithmetic until told to stop."""
+    x = 0
+    while not stop.is_set():
+        for _ in range(200_000):
+            x += 1
+
+
+class Busy:
+    """N processes that each keep one core busy while the ``with`` block runs."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.stop = multiprocessing.Event()
+        self.procs = [multiprocessing.Process(target=_spin, args=(self.stop,), daemon=True)
+                      for _ in range(n)]
+
+    def __enter__(self) -> Busy:
+        for p in self.procs:
+            p.start()
+        time.sleep(2.5)  # let them settle and the CPU monitor see them (2 s window)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for p in self.procs:
+            p.join(5)
+            if p.is_alive():
+                p.terminate()
+
+
+def busy_runs(model: Path, study: Study, runs: int, n: int, threads: int) -> dict:
+    """The pipeline (and the bare loop) while ``n`` other processes keep cores busy."""
+    pipe, bare, used = [], [], []
+    with Busy(n):
+        for _ in range(runs):
+            p = pipeline_run(model, study)
+            pipe.append(p["decode_tps"])
+            used.append(p["threads"])
+            bare.append(bare_run(model, p["tokens"], threads)["decode_tps"])
+    med = statistics.median
+    return {"busy_processes": n, "busy_decode_tps": round(med(pipe), 1),
+            "busy_decode_tps_runs": [round(v, 1) for v in pipe], "busy_threads_used": used,
+            "busy_bare_decode_tps": round(med(bare), 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--model", help="GGUF to benchmark (default: the tutor's default)")
     parser.add_argument("--no-gui", action="store_true", help="skip the GUI stall measurement")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="also measure while N CPU-bound processes run")
     args = parser.parse_args()
     model = Path(args.model) if args.model else resolve_model(None)
     study = Study.open()
@@ -155,6 +212,13 @@ def main() -> int:
     }
     result["decode_ratio"] = round(result["pipeline_decode_tps"] / result["bare_decode_tps"], 3)
     result["prompt_ratio"] = round(result["pipeline_prompt_tps"] / result["bare_prompt_tps"], 3)
+    result["pipeline_decode_tps_runs"] = [round(p["decode_tps"], 1) for p in pipe]
+    result["bare_decode_tps_runs"] = [round(b["decode_tps"], 1) for b in bare]
+    result["threads_used"] = [p["threads"] for p in pipe]
+    if args.busy > 0:
+        result["idle_decode_tps"] = result["pipeline_decode_tps"]
+        result.update(busy_runs(model, study, args.runs, args.busy, threads))
+        result["busy_ratio"] = round(result["busy_decode_tps"] / result["idle_decode_tps"], 3)
     if not args.no_gui:
         result["gui_max_stall_ms"] = round(gui_stall(model), 1)
     study.close()
