@@ -8,13 +8,14 @@ import pytest
 
 from companion.tutor.engine import Engine
 from companion.tutor.llama_engine import LlamaEngine
+from companion.tutor.server_engine import ServerEngine
 from tests.fakes import FakeEngine
 
 METHODS = [name for name, value in vars(Engine).items()
            if callable(value) and not name.startswith("_")]
 
 
-@pytest.mark.parametrize("engine_class", [FakeEngine, LlamaEngine])
+@pytest.mark.parametrize("engine_class", [FakeEngine, LlamaEngine, ServerEngine])
 def test_engine_implements_every_protocol_method_with_the_same_parameters(engine_class):
     assert set(METHODS) >= {"count", "count_chat", "cut", "stream_chat", "complete_chat",
                             "close"}
