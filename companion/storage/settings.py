@@ -7,7 +7,15 @@ import datetime as dt
 import sqlite_utils
 
 START_DATE = "start_date"
-TUTOR_MODEL = "tutor_model"
+TUTOR_MODEL = "tutor_model"  # path of the chosen GGUF ("" or absent: the bundled model)
+# the tutor on an OpenAI-compatible server instead of a local file
+TUTOR_ENGINE = "tutor_engine"  # "server", or "file"/absent for a local GGUF
+SERVER_URL = "tutor_server_url"  # base URL, e.g. http://127.0.0.1:8080/v1
+SERVER_MODEL = "tutor_server_model"  # the server's model id ("": its first model)
+# the name of an environment variable holding the API key (never the key itself: the
+# key is kept by companion.tutor.api_key, in the system keyring where there is one)
+SERVER_KEY_ENV = "tutor_server_key_env"
+MODEL_SUGGESTION_DISMISSED = "model_suggestion_dismissed"  # catalog id the learner waved off
 
 
 def get(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:

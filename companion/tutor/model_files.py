@@ -78,21 +78,53 @@ def installed_models() -> list[Path]:
     return list(dict.fromkeys(own + shipped_models()))
 
 
-def resolve_model(chosen: str | None = None) -> Path:
-    """The model to load; ``chosen`` is the path saved in settings, if any."""
-    if chosen:
-        path = Path(chosen).expanduser()
-        if path.is_file():
-            return path
+def default_model() -> Path | None:
+    """The model used when the learner chose none: beside the app, else the bundled one."""
     for candidate in beside_app_models():
         return candidate
     bundled = bundled_model_path()
-    if bundled is not None and bundled.is_file():
-        return bundled
+    return bundled if bundled is not None and bundled.is_file() else None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The model to load, and why it is not the chosen one when it is not (None: it is)."""
+
+    path: Path
+    problem: str | None = None
+
+
+def resolve_choice(chosen: str | None = None) -> Resolved:
+    """The chosen model, or the default one with the reason the chosen one cannot be used.
+
+    Callers show ``problem`` to the learner (banner, status bar, a line on stderr):
+    the tutor never quietly answers with a different model than the one chosen.
+    """
     if chosen:
-        raise _error(f"The chosen model {chosen} is missing and no default model was found.")
-    raise _error("No tutor model found: reinstall the app or add a .gguf model "
-                 "in the model manager.")
+        path = Path(chosen).expanduser()
+        if path.is_file():
+            return Resolved(path)
+        problem = f"The chosen tutor model {path.name} is missing ({path})"
+        default = default_model()
+        if default is None:
+            raise _error(f"{problem}, and no default model was found.")
+        return Resolved(default, f"{problem}: using {default.name} instead.")
+    default = default_model()
+    if default is None:
+        raise _error("No tutor model found: reinstall the app or add a .gguf model "
+                     "in the model manager.")
+    return Resolved(default)
+
+
+def resolve_model(chosen: str | None = None) -> Path:
+    """The model to load; a chosen file that is missing is an error, never a silent swap.
+
+    ``resolve_choice`` is the variant that falls back and says why.
+    """
+    if chosen and not Path(chosen).expanduser().is_file():
+        raise _error(f"The chosen tutor model {chosen} is missing. Choose another in Models, "
+                     "or go back to the built-in one with `companion models use bundled`.")
+    return resolve_choice(chosen).path
 
 
 # ----- what is inside -----------------------------------------------------------------------
