@@ -1,4 +1,4 @@
-"""``companion models list|download|import|use``: the model manager for the terminal.
+"""``companion models list|download|import|use|server``: the model manager for the terminal.
 
 The same core the dialog uses (catalog, download, model_files, model_check), with a text
 progress bar. Every failure a learner can cause is one line and a non-zero exit.
@@ -35,9 +35,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s = sub.add_parser("import", help="check a local .gguf file and add it to your models")
     s.add_argument("path")
     s.set_defaults(func=cmd_import)
-    s = sub.add_parser("use", help="make the tutor use a model (catalog id or .gguf path)")
-    s.add_argument("model", metavar="ID|PATH")
+    s = sub.add_parser("use", help="make the tutor use a model (catalog id, .gguf path, or "
+                                   "'bundled' for the built-in one)")
+    s.add_argument("model", metavar="ID|PATH|bundled")
     s.set_defaults(func=cmd_use)
+    s = sub.add_parser("server", help="make the tutor use an OpenAI-compatible server "
+                                      "(llama-server, Ollama, LM Studio, vLLM, Jan)")
+    s.add_argument("url", help="its API address, e.g. http://127.0.0.1:8080/v1")
+    s.add_argument("--model", help="the server's model id (default: its first model)")
+    s.add_argument("--api-key-env", metavar="VAR",
+                   help="environment variable that holds the API key (only its name is saved)")
+    s.set_defaults(func=cmd_server)
     # the child process of the safe-loading check, for the frozen app (no `python -m` there)
     s = sub.add_parser("trial-load")
     s.add_argument("path")
@@ -51,8 +59,12 @@ def _chosen(db) -> str | None:
 
 
 def _in_use(db) -> Path | None:
+    from companion.storage import settings
+
+    if settings.get(db, settings.TUTOR_ENGINE) == "server":
+        return None
     try:
-        return model_files.resolve_model(_chosen(db)).resolve()
+        return model_files.resolve_choice(_chosen(db)).path.resolve()
     except ModelError:
         return None
 
@@ -223,14 +235,38 @@ def choose(choice: str) -> Path:
 
 
 def cmd_use(args: argparse.Namespace) -> int:
-    from companion.storage import settings
-
-    path = choose(args.model)
+    path = None if args.model == "bundled" else choose(args.model)
     study = open_study()
     try:
-        settings.put(study.db, settings.TUTOR_MODEL, str(path))
+        study.models.choose(path)
+        path = path or study.models.in_use()
     finally:
         study.close()
     print(path)
-    print(f"The tutor now uses {path.name}.", file=sys.stderr)
+    print(f"The tutor now uses {path.name if path else 'the built-in model'}.", file=sys.stderr)
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Check the server answers (and has the model), then save it as the tutor's engine."""
+    import os
+
+    from companion.tutor.server_client import test_server
+
+    if args.api_key_env and args.api_key_env not in os.environ:
+        raise UserError(f"The environment variable {args.api_key_env} is not set.")
+    key = os.environ.get(args.api_key_env) if args.api_key_env else None
+    try:
+        said = test_server(args.url, key, args.model)
+    except ModelError as exc:
+        raise UserError(str(exc)) from None
+    study = open_study()
+    try:
+        study.models.use_server(args.url, args.model, key_env=args.api_key_env)
+        url = study.models.engine_choice().url
+    finally:
+        study.close()
+    print(url)
+    print(f"{said} The tutor now uses this server; go back with: companion models use bundled",
+          file=sys.stderr)
     return 0

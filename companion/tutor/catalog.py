@@ -233,3 +233,42 @@ def human(n: float | None) -> str:
             return f"{n:.0f} {unit}" if unit in ("B", "kB") else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} TB"
+
+
+# ----- a stronger model, suggested -----------------------------------------------------------
+ASSUMED_SPEED = 10_000_000  # bytes/s (80 Mbit/s broadband) for the download-time estimate
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The catalog model to suggest instead of the built-in one, and what it costs."""
+
+    entry: CatalogEntry
+    free_ram: int
+    installed: bool  # already downloaded: one click uses it
+
+    def download_seconds(self, speed: float = ASSUMED_SPEED) -> float:
+        return self.entry.size / speed
+
+    def download_estimate(self, speed: float = ASSUMED_SPEED) -> str:
+        """``about 2 min at 10 MB/s``: a rough figure, said as one."""
+        seconds = self.download_seconds(speed)
+        took = f"{max(1, round(seconds / 60))} min" if seconds >= 90 else \
+            f"{max(5, round(seconds / 5) * 5)} s"
+        return f"about {took} at {human(speed)}/s"
+
+
+def suggest(entries: list[CatalogEntry], available: int | None) -> Suggestion | None:
+    """The biggest chat model that comfortably fits the free memory (none if none does).
+
+    "Comfortably" is ``fit() == 'fits'``: a quarter to spare, so a learner who follows
+    the suggestion does not end up with a machine that swaps.
+    """
+    if available is None:
+        return None
+    fitting = [e for e in entries if e.purpose == "chat" and not e.bundled
+               and fit(e, available) == "fits"]
+    if not fitting:
+        return None
+    best = max(fitting, key=lambda e: (e.min_ram_gb, e.size))
+    return Suggestion(best, available, best.download_path.is_file())
