@@ -1,13 +1,24 @@
-"""What the tutor is told. Short and plain: a 135M model follows short prompts best."""
+"""What the tutor is told, and how its labelled answer parts read as Markdown.
+
+Short and plain: a 135M model follows short prompts best. The model is asked to
+explain the course text it is given, not to answer from memory, because every
+sentence it writes is checked against that text before it is shown.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from companion.tutor.retrieval import Passage
 
 SYSTEM = (
-    "You are a friendly tutor in a course about large language models. "
-    "Answer the learner's question in a few clear sentences. "
-    "Use the course passages when they are given and cite them like [1]. "
+    "You are a tutor in a course about large language models. "
+    "Answer the question by restating the course text in two or three short, simple "
+    "sentences. Use the words of the course text. Add no other facts, names or numbers."
+)
+
+ANYWAY_SYSTEM = (
+    "You are a helpful assistant. Answer the question in two or three short sentences. "
     "If you are not sure, say so."
 )
 
@@ -17,6 +28,12 @@ EXPLAIN_SYSTEM = (
 )
 
 NOT_GROUNDED = "⚠ Not from the course material: verify this answer."
+OFF_COURSE = "The course does not cover this question, so there is no course answer to show."
+ANYWAY_WARNING = ("⚠ Not from the course: this is the model's own answer, unchecked. "
+                  "Small models often state wrong things confidently; verify it elsewhere.")
+FROM_COURSE = "From the course"
+EXPLANATION = "The tutor's explanation (model-written, each sentence checked against the course)"
+HELD_BACK = "Not in the course: check"
 
 
 def passages_block(passages: list[Passage]) -> str:
@@ -29,7 +46,7 @@ def question_message(question: str, new: list[Passage], known: list[int]) -> str
     """The user turn: new passages (old ones are already in the conversation) + question."""
     parts = []
     if new:
-        parts.append(("More course text:\n\n" if known else "Course passages:\n\n")
+        parts.append(("More course text:\n\n" if known else "Course text:\n\n")
                      + passages_block(new))
     if known:
         parts.append("(See also " + ", ".join(f"[{n}]" for n in known) + " above.)")
@@ -40,3 +57,31 @@ def question_message(question: str, new: list[Passage], known: list[int]) -> str
 def explain_message(code: str, language: str, cut_note: str = "") -> str:
     note = f"\n\n(Note: {cut_note})" if cut_note else ""
     return f"Explain this {language or 'code'}:\n\n```{language}\n{code}\n```{note}"
+
+
+def excerpt_markdown(excerpt: list[dict]) -> str:
+    """The course's sentences, quoted, each part linked to its lesson section."""
+    return "\n\n".join(
+        f"> {p['text']}\n\n— [Day {p['day']} · {p['title']}](lesson:{p['day']}#{p['section']})"
+        for p in excerpt)
+
+
+def answer_markdown(parts: dict[str, Any], pending: bool = False) -> str:
+    """A saved answer's labelled parts as Markdown (transcript, notes and chat export)."""
+    blocks: list[str] = [f"*{n}*" for n in parts.get("notices", [])]
+    if parts.get("not_from_course"):
+        blocks.append(f"**{OFF_COURSE}**")
+        if parts.get("anyway") and (parts.get("unchecked") or pending):
+            blocks += [f"**{ANYWAY_WARNING}**", parts.get("unchecked", "")]
+    else:
+        blocks += [f"**{FROM_COURSE}**", excerpt_markdown(parts.get("excerpt", []))]
+        if parts.get("elaboration") or pending:
+            blocks += [f"**{EXPLANATION}**", parts.get("elaboration", "")]
+        held = parts.get("unsupported", [])
+        if held:
+            lines = "\n".join(f"- ~~{v['sentence']}~~ *({v['reason']})*" for v in held)
+            blocks.append(f"*{HELD_BACK}: {len(held)} model sentence"
+                          f"{'s' if len(held) != 1 else ''} held back*\n\n{lines}")
+    if parts.get("stopped"):
+        blocks.append("*(stopped)*")
+    return "\n\n".join(b for b in blocks if b)

@@ -45,7 +45,7 @@ MIN_MEANING = 0.66  # ... the closest paragraph's similarity is high, and always
 MEANING_FLOOR = 0.24  # the closest paragraph is at least somewhat alike (with vectors),
 MIN_PARAGRAPH = 0.32  # one paragraph holds this share of the question together, and
 MAX_ABSENT = 0.6  # at most this share of the question's weight is words the course lacks
-PASSAGE_SENTENCES = 6  # sentences of a passage given to the model
+PASSAGE_SENTENCES = 4  # sentences of a passage given to the model (short: fast to read)
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,7 @@ def retrieve(db: sqlite_utils.Database, course: Course, question: str, day: int 
 
 
 def passages_for(db: sqlite_utils.Database | None, course: Course, found: Found,
-                 limit: int = 3) -> list[Passage]:
+                 limit: int = 2) -> list[Passage]:
     if not found.on_course:
         return []
     index = index_for(course)
