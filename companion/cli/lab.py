@@ -236,7 +236,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_anatomy)
 
     p = labs.add_parser("quantize", help="quantise a weight tensor to 8, 4 and 2 bits")
-    p.add_argument("--tensor", default="blk.0.ffn_down.weight")
+    p.add_argument("--tensor", default="token_embd.weight",
+                   help="a 2-D tensor of the model file (its first ~1M weights are used)")
     p.add_argument("--model", help="a .gguf file (default: the tutor's model)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_quantize)

@@ -84,7 +84,9 @@ class LabModel:
         return bool(attr & marker)
 
     def text_of(self, tokens: list[int]) -> str:
-        return b"".join(self.piece(t) for t in tokens).decode("utf-8", errors="replace")
+        """The text ``tokens`` spell (control tokens such as a BOS marker left out)."""
+        return b"".join(self.piece(t) for t in tokens if not self.is_special(t)).decode(
+            "utf-8", errors="replace")
 
     # ----- logits ------------------------------------------------------------------------
     def _fit_threads(self) -> None:

@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +30,11 @@ class RunResult:
     returncode: int
     timed_out: bool = False
     figures: list[Path] = field(default_factory=list)  # PNGs saved by matplotlib
+    cancelled: bool = False  # stopped by the learner
 
     @property
     def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
+        return self.returncode == 0 and not self.timed_out and not self.cancelled
 
 
 # Make plt.show() save PNGs instead of opening windows, so figures can be shown inline.
@@ -87,31 +90,44 @@ def _own_frames(stderr: str) -> str:
     return "".join(out)
 
 
-def run(code: str, timeout: float = TIME_LIMIT_S) -> RunResult:
-    """Run ``code`` with this Python in a temporary folder; never raises for the code's errors."""
+def run(code: str, timeout: float = TIME_LIMIT_S,
+        cancel: threading.Event | None = None) -> RunResult:
+    """Run ``code`` with this Python in a temporary folder; never raises for the code's errors.
+
+    Setting ``cancel`` (the learner pressed Stop) ends the child process at once.
+    """
     with tempfile.TemporaryDirectory(prefix="companion-run-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
         env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
-        try:
-            # the code runs from its own file, so a traceback names its real line numbers
-            (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
-            done = subprocess.run([sys.executable, "-I", "-c", _PRELUDE + _RUN_FILE],
-                                  cwd=folder, env=env, capture_output=True, text=True,
-                                  timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as exc:
-            out = exc.stdout.decode("utf-8", "replace") if isinstance(exc.stdout, bytes) \
-                else (exc.stdout or "")
-            return RunResult(out[:OUTPUT_LIMIT], f"Stopped after {timeout:.0f} s.", -1, True)
+        # the code runs from its own file, so a traceback names its real line numbers
+        (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-I", "-c", _PRELUDE + _RUN_FILE],
+                                cwd=folder, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                encoding="utf-8", errors="replace")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                out, err = proc.communicate(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                stop = cancel is not None and cancel.is_set()
+                if stop or time.monotonic() > deadline:
+                    proc.kill()
+                    out, _ = proc.communicate()
+                    why = "Stopped." if stop else f"Stopped after {timeout:.0f} s."
+                    return RunResult(out[:OUTPUT_LIMIT], why, -1, not stop, cancelled=stop)
         figures = []
         for png in sorted(Path(folder).glob("figure-*.png")):
             kept = Path(tempfile.mkstemp(prefix="companion-figure-", suffix=".png")[1])
             kept.write_bytes(png.read_bytes())
             figures.append(kept)
-        return RunResult(done.stdout[:OUTPUT_LIMIT], _own_frames(done.stderr)[:OUTPUT_LIMIT],
-                         done.returncode, False, figures)
+        return RunResult(out[:OUTPUT_LIMIT], _own_frames(err)[:OUTPUT_LIMIT],
+                         proc.returncode, False, figures)
 
 
-def run_block(day: Day, block: int, timeout: float = TIME_LIMIT_S) -> RunResult:
+def run_block(day: Day, block: int, timeout: float = TIME_LIMIT_S,
+              cancel: threading.Event | None = None) -> RunResult:
     """Run a lesson's code block (after the blocks it requires), if it can run here.
 
     Blocks that need packages the app does not ship, or that are not Python, are
@@ -129,7 +145,7 @@ def run_block(day: Day, block: int, timeout: float = TIME_LIMIT_S) -> RunResult:
         why = (f"it needs {', '.join(note.needs)}, which the app does not ship" if note.needs
                else note.why or "it is not meant to run inside the app")
         raise ValueError(f"Block {block} of day {day.number} does not run here: {why}.")
-    return run(program(day, block), timeout)
+    return run(program(day, block), timeout, cancel)
 
 
 def runnable_blocks(day: Day) -> list[int]:
