@@ -101,7 +101,9 @@ def run(code: str, timeout: float = TIME_LIMIT_S,
         env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
         # the code runs from its own file, so a traceback names its real line numbers
         (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
-        proc = subprocess.Popen([sys.executable, "-I", "-c", _PRELUDE + _RUN_FILE],
+        # importing matplotlib costs about a second: only code that uses it pays
+        prelude = _PRELUDE if "matplotlib" in code else ""
+        proc = subprocess.Popen([sys.executable, "-I", "-c", prelude + _RUN_FILE],
                                 cwd=folder, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
                                 encoding="utf-8", errors="replace")
