@@ -251,13 +251,13 @@ def cmd_server(args: argparse.Namespace) -> int:
     """Check the server answers (and has the model), then save it as the tutor's engine."""
     import os
 
-    from companion.tutor.server_client import test_server
+    from companion.tutor.server_client import check_server
 
     if args.api_key_env and args.api_key_env not in os.environ:
         raise UserError(f"The environment variable {args.api_key_env} is not set.")
     key = os.environ.get(args.api_key_env) if args.api_key_env else None
     try:
-        said = test_server(args.url, key, args.model)
+        said = check_server(args.url, key, args.model)
     except ModelError as exc:
         raise UserError(str(exc)) from None
     study = open_study()

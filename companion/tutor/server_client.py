@@ -72,10 +72,16 @@ class ServerModel:
 def list_models(client: Any, base_url: str) -> list[ServerModel]:
     """The models the server offers, from ``GET /v1/models``; ModelError in one line if not."""
     try:
-        page = client.models.list()
-        items = list(page.data)
+        raw = client.models.with_raw_response.list()
     except Exception as exc:  # noqa: BLE001 - every failure becomes one line for the learner
         raise ModelError(describe(exc, base_url)) from None
+    try:
+        if "json" not in raw.headers.get("content-type", "").lower():
+            raise ValueError("not JSON")
+        items = list(raw.parse().data)
+    except Exception:  # noqa: BLE001 - a web page, or JSON of another shape
+        raise ModelError(f"The server at {host_of(base_url)} did not answer with JSON: is "
+                         f"{base_url} the API address (it usually ends in /v1)?") from None
     models = []
     for item in items:
         extra = getattr(item, "model_extra", None) or {}
@@ -107,7 +113,7 @@ def pick_model(models: list[ServerModel], wanted: str | None, base_url: str) -> 
                      f"{offered}.")
 
 
-def test_server(base_url: str, api_key: str | None, model: str | None,
+def check_server(base_url: str, api_key: str | None, model: str | None,
                 connect_s: float = CONNECT_TIMEOUT_S, token_s: float = 30.0) -> str:
     """What the dialog's Test button does: list the models, then ask for a few tokens."""
     base_url = normalize_url(base_url)

@@ -96,10 +96,18 @@ class ServerEngine:
         """Start the stream; on a 400/422 about our optional fields, retry once without them."""
         import openai
 
-        for _attempt in range(3):
+        stale_retry = True
+        for _attempt in range(4):
             try:
                 return self._client.chat.completions.create(
                     **self._request(messages, max_tokens, json_schema))
+            except openai.APIConnectionError as exc:
+                # a kept-alive connection the server dropped (it restarted or died): one
+                # fresh connection says whether anyone is there now
+                if stale_retry and not isinstance(exc, openai.APITimeoutError):
+                    stale_retry = False
+                    continue
+                raise ModelError(api.describe(exc, self.base_url, self.model)) from None
             except openai.APIStatusError as exc:
                 # llama-cpp-python's server answers 500 to a request it cannot validate
                 if exc.status_code not in (400, 422) and not _about_request_fields(exc):
@@ -231,6 +239,29 @@ def _drop_words(text: str, n: int) -> str:
     return rest
 
 
+def _hang_up(stream: Any) -> None:
+    """End a stream another thread is blocked reading: shut its socket down.
+
+    Closing the response object from here would wait for the reader; shutting the
+    socket down makes the blocked read return at once, and the server sees the
+    client go away and stops generating.
+    """
+    import socket
+
+    try:
+        network = stream.response.extensions.get("network_stream")
+        sock = network.get_extra_info("socket") if network is not None else None
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+            return
+    except Exception:  # noqa: BLE001 - fall back to closing the response
+        pass
+    try:
+        stream.response.close()
+    except Exception:  # noqa: BLE001 - already closed is fine
+        pass
+
+
 class _CloseOnCancel:
     """Closes the HTTP stream as soon as Stop is pressed, even while no token arrives."""
 
@@ -246,10 +277,7 @@ class _CloseOnCancel:
         while not self._finished.is_set():
             if cancel.wait(0.05):
                 if not self._finished.is_set():
-                    try:
-                        stream.response.close()
-                    except Exception:  # noqa: BLE001 - already closed is fine
-                        pass
+                    _hang_up(stream)
                 return
 
     def done(self) -> None:
