@@ -94,3 +94,19 @@ def test_fit_hint_against_free_memory():
     assert catalog.fit(entry, None) == "unknown"
     free = catalog.available_ram()
     assert free is not None and 0 < free < 1 << 50  # this machine does report it
+
+
+def test_the_suggestion_is_the_biggest_chat_model_that_fits_comfortably():
+    entries = load_catalog()
+    gib = catalog.GIB
+    assert catalog.suggest(entries, None) is None
+    assert catalog.suggest(entries, int(0.5 * gib)) is None  # only the built-in one fits
+    small = catalog.suggest(entries, int(1.3 * gib))
+    assert small.entry.id == "qwen2.5-0.5b-instruct" and not small.installed
+    assert catalog.suggest(entries, int(2.6 * gib)).entry.id == "qwen2.5-1.5b-instruct"
+    big = catalog.suggest(entries, 16 * gib)
+    assert big.entry.purpose == "chat" and not big.entry.bundled
+    assert big.entry.min_ram_gb == max(e.min_ram_gb for e in entries if e.purpose == "chat")
+    assert big.download_estimate(10_000_000) == \
+        f"about {round(big.entry.size / 10_000_000 / 60)} min at 10.0 MB/s"
+    assert small.download_estimate(10_000_000) == "about 50 s at 10.0 MB/s"
