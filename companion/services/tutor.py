@@ -1,9 +1,22 @@
-"""The tutor's side of the study: grounding questions in the course and the notes."""
+"""The tutor's side of the study: conversations, course-first answers, coach mode.
+
+Views reach the tutor only through this service: it finds the course passages and
+the excerpt (fast, no model), builds coach hints, and keeps the learner's choice of
+Coach or Explain mode as a setting.
+"""
 
 from __future__ import annotations
 
 from companion.services.base import Service
+from companion.services.changes import Changes
+from companion.storage import settings
+from companion.tutor.coach import Ladder, build_ladder, key_sentences
 from companion.tutor.conversation import Conversation, Prepared
+from companion.tutor.course_index import index_for
+from companion.tutor.semantic import vectors_for
+
+MODE_KEY = "tutor_mode"
+COACH, EXPLAIN = "coach", "explain"
 
 
 class TutorService(Service):
@@ -11,6 +24,30 @@ class TutorService(Service):
         super().__init__(study)
         self._conversations: dict[int | None, Conversation] = {}
 
+    def is_warm(self) -> bool:
+        """True once ``warm_up`` has run for this course (asking is then instant)."""
+        from companion.tutor import course_index, semantic
+
+        kept = course_index._BUILT.get(id(self.course))
+        return kept is not None and id(kept[1]) in semantic._VECTORS
+
+    def warm_up(self) -> None:
+        """Build the course index and paragraph vectors now (about 1 s), not at the first Ask."""
+        vectors_for(index_for(self.course))
+
+    # ----- mode ----------------------------------------------------------------------------
+    def mode(self) -> str:
+        """"coach" (hints first, the default) or "explain" (the answer at once)."""
+        value = settings.get(self._db, MODE_KEY, COACH)
+        return value if value in (COACH, EXPLAIN) else COACH
+
+    def set_mode(self, mode: str) -> Changes:
+        if mode not in (COACH, EXPLAIN):
+            raise ValueError(f"Unknown tutor mode: {mode}")
+        settings.put(self._db, MODE_KEY, mode)
+        return self._publish(Changes(settings=True))
+
+    # ----- conversations -------------------------------------------------------------------
     def conversation(self, chat_id: int | None) -> Conversation:
         """The live conversation for a saved chat (rebuilt from its history once)."""
         if chat_id not in self._conversations:
@@ -31,5 +68,12 @@ class TutorService(Service):
 
     def prepare(self, conversation: Conversation, question: str, day: int | None = None
                 ) -> Prepared:
-        """Find the course passages for ``question`` (fast: SQLite, no model)."""
+        """Find the course passages and excerpt for ``question`` (fast: no model)."""
         return conversation.prepare(self._db, self.course, question, day)
+
+    def ladder(self, prepared: Prepared) -> Ladder | None:
+        """Coach hints for a prepared question (None when the course does not cover it)."""
+        if prepared.found is None or not prepared.on_course:
+            return None
+        return build_ladder(self.course, prepared.found,
+                            key_sentences(self.course, prepared.excerpt))

@@ -101,12 +101,20 @@ def to_markdown(db: sqlite_utils.Database, chat_id: int) -> str:
 
 
 def history_pairs(db: sqlite_utils.Database, chat_id: int) -> list[tuple[str, str]]:
-    """(question, answer) pairs to continue a conversation with the model."""
+    """(question, answer) pairs to continue a conversation with the model.
+
+    For a course-first answer the model's side is its checked explanation (what it
+    said), not the course excerpt shown above it; off-course replies are skipped.
+    """
     pairs, question = [], None
     for m in messages(db, chat_id):
         if m.role == "user":
             question = m.content
         elif question is not None:
-            pairs.append((question, m.content))
+            if m.parts.get("not_from_course") and not m.parts.get("anyway"):
+                continue
+            reply = m.parts.get("unchecked") or m.parts.get("elaboration", "") \
+                if m.parts else m.content
+            pairs.append((question, reply))
             question = None
     return pairs

@@ -58,7 +58,7 @@ class CodeExplanation:
         if self.unsupported:
             blocks.append(f"*{prompts.HELD_BACK}: {len(self.unsupported)} model sentence(s) "
                           "held back*\n\n" + "\n".join(
-                              f"- ~~{v.sentence}~~ *({v.reason})*" for v in self.unsupported))
+                              f"- ⚠ *{v.sentence}* ({v.reason})" for v in self.unsupported))
         if self.stopped:
             blocks.append("*(stopped)*")
         return "\n\n".join(blocks)

@@ -79,7 +79,7 @@ def answer_markdown(parts: dict[str, Any], pending: bool = False) -> str:
             blocks += [f"**{EXPLANATION}**", parts.get("elaboration", "")]
         held = parts.get("unsupported", [])
         if held:
-            lines = "\n".join(f"- ~~{v['sentence']}~~ *({v['reason']})*" for v in held)
+            lines = "\n".join(f"- ⚠ *{v['sentence']}* ({v['reason']})" for v in held)
             blocks.append(f"*{HELD_BACK}: {len(held)} model sentence"
                           f"{'s' if len(held) != 1 else ''} held back*\n\n{lines}")
     if parts.get("stopped"):

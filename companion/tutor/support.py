@@ -139,14 +139,17 @@ def _negated_scope(text: str) -> set[str]:
     return found
 
 
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'“(\[*`A-Z0-9])")
+
+
 def split_complete(text: str) -> tuple[list[str], str]:
-    """Whole sentences in ``text`` so far, and the unfinished rest (for streaming)."""
-    parts = split_sentences(text)
-    if not parts:
+    """Whole sentences in ``text`` so far, and the unfinished rest, spaces kept (streaming)."""
+    if re.search(r"[.!?][\"')\]]?\s+$", text):
+        return split_sentences(text), ""
+    last = next(reversed(list(_BOUNDARY.finditer(text))), None)
+    if last is None:
         return [], text
-    if re.search(r"[.!?][\"')\]]?\s*$", text) and text.endswith((" ", "\n")):
-        return parts, ""
-    return parts[:-1], parts[-1]
+    return split_sentences(text[:last.start() + 1]), text[last.end():]
 
 
 def words_of(text: str) -> list[str]:

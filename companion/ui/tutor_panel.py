@@ -1,20 +1,21 @@
-"""The dockable tutor: streaming, grounded answers with citations, saved conversations."""
+"""The dockable tutor: course text first, the model's checked explanation under it.
+
+Ask -> the course excerpt shows at once (no model); the model's explanation streams
+under it sentence by sentence, each checked; the status line says what the tutor
+is doing. In Coach mode (the default) an on-course question first gets hints
+(``coach_view``). Off-course questions get one plain line and "Answer anyway".
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -23,23 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.export import ExportError, atomic_write, safe_name
 from companion.services import Changes
 from companion.tutor import prompts
-from companion.tutor.conversation import Answer
+from companion.tutor.conversation import Answer, Prepared
+from companion.ui.background import run_in_background
+from companion.ui.coach_view import CoachView
 from companion.ui.inference import Inference
 from companion.ui.markdown_view import MarkdownView
-
-SHOWN_QUESTION_CHARS = 3000  # a 1 MB paste is answered, but not re-rendered in full
-
-
-def _shown(text: str) -> str:
-    if len(text) <= SHOWN_QUESTION_CHARS:
-        return text
-    return text[:SHOWN_QUESTION_CHARS] + f"\n\n*… ({len(text):,} characters in all)*"
+from companion.ui.tutor_chats import ChatsMixin, shown
 
 
-class TutorPanel(QDockWidget):
+class TutorPanel(ChatsMixin, QDockWidget):
     def __init__(self, window, inference: Inference) -> None:
         super().__init__("Tutor", window)
         self.setObjectName("tutor-dock")
@@ -68,6 +63,14 @@ class TutorPanel(QDockWidget):
             b.setText(text)
             b.setToolTip(tip)
             top.addWidget(b)
+        self.coach_btn = QToolButton(body)
+        self.coach_btn.setText("Coach mode")
+        self.coach_btn.setCheckable(True)
+        self.coach_btn.setToolTip("Hints first (where to look, key terms, fill the gap), "
+                                  "then the answer. Off: the answer at once (Explain mode).")
+        top.addWidget(self.coach_btn)
+        self.banners = QVBoxLayout()
+        self.coach = CoachView(body)
 
         self.transcript = MarkdownView(body)
         self.transcript.internal_links = True
@@ -95,11 +98,13 @@ class TutorPanel(QDockWidget):
         lower_layout.addWidget(self.question)
         lower_layout.addLayout(buttons)
         lower_layout.addWidget(self.status)
-        split = QSplitter(Qt.Orientation.Vertical, body)
+        split = self.split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(self.transcript)
+        split.addWidget(self.coach)
         split.addWidget(lower)
-        split.setSizes([520, 160])
+        split.setSizes([520, 0, 160])
         layout = QVBoxLayout(body)
+        layout.addLayout(self.banners)
         layout.addLayout(top)
         layout.addWidget(self.chat_filter)
         layout.addWidget(split)
@@ -117,13 +122,54 @@ class TutorPanel(QDockWidget):
         self.chat_filter.textChanged.connect(lambda _: self.refresh_chats())
         self.chat_picker.activated.connect(self._pick_chat)
         self.transcript.internalLinkClicked.connect(self._link)
+        self.coach_btn.setChecked(self.study.tutor.mode() == "coach")
+        self.coach_btn.toggled.connect(self._set_mode)
+        self.coach.answerWanted.connect(self._coach_answer)
+        self.coach.linkClicked.connect(self._link)
         inference.text.connect(self._on_text)
+        inference.status.connect(self._on_status)
         inference.finished.connect(self._on_finished)
         inference.failed.connect(self._on_failed)
         inference.modelReady.connect(self._model_ready)
         window.changed.connect(self._changed)
+        self._coached: Prepared | None = None
+        self.ready = False  # the course index is built off the GUI thread first
+        run_in_background(self, lambda _ctx: self.study.tutor.warm_up(),
+                          on_success=self._warmed)
         self.refresh_chats()
         self.render()
+
+    def _warmed(self, _result: object) -> None:
+        self.ready = True
+        if self._pending_question and self.job is None and self.inference.ready:
+            question, self._pending_question = self._pending_question, ""
+            self.ask(question)
+
+    def add_banner(self, widget: QWidget) -> QWidget:
+        """Put ``widget`` at the top of the panel with a close button; returns the frame."""
+        frame = QWidget(self.widget())
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, 1)
+        close = QToolButton(frame)
+        close.setText("×")
+        close.setToolTip("Dismiss")
+        close.setAccessibleName("Dismiss")
+        close.clicked.connect(frame.deleteLater)
+        row.addWidget(close)
+        self.banners.addWidget(frame)
+        return frame
+
+    def _set_mode(self, coach: bool) -> None:
+        self.study.tutor.set_mode("coach" if coach else "explain")
+        if not coach:
+            self._hide_coach()
+
+    def _hide_coach(self) -> None:
+        if self.coach.isVisible():
+            total = sum(self.split.sizes())
+            self.split.setSizes([total * 8 // 10, 0, total * 2 // 10])
+        self.coach.close_ladder()
 
     # ----- model ---------------------------------------------------------------------------
     @property
@@ -136,9 +182,9 @@ class TutorPanel(QDockWidget):
 
     @Slot(str, str)
     def _model_ready(self, _name: str, _where: str) -> None:
-        if self._pending_question and self.job is None:
+        if self._pending_question and self.job is None and self.ready:
             question, self._pending_question = self._pending_question, ""
-            self.ask(question)
+            self.ask(question, coach=False)
 
     # ----- asking --------------------------------------------------------------------------
     def ask_about_day(self) -> None:
@@ -147,7 +193,8 @@ class TutorPanel(QDockWidget):
             f"Explain the main ideas of day {day.number}: {day.title}."
         self.ask(text, day.number)
 
-    def ask(self, text: str | None = None, day: int | None = None) -> None:
+    def ask(self, text: str | None = None, day: int | None = None,
+            coach: bool | None = None) -> None:
         question = (text if text is not None else self.question.toPlainText()).strip()
         if self.job is not None:
             self.status.setText("Wait for the current answer, or press Stop.")
@@ -156,24 +203,63 @@ class TutorPanel(QDockWidget):
             self.status.setText("Type a question first.")
             self.question.setFocus()
             return
-        if not self.inference.ready:
+        if not self.ready and not self.study.tutor.is_warm():
             self._pending_question = question
-            self.status.setText("The tutor model is still loading; your question will be "
-                                "asked as soon as it is ready.")
+            self.status.setText("Getting the course ready; your question follows at once.")
             return
         study = self.study
         conversation = study.tutor.conversation(self.chat_id)
         prepared = study.tutor.prepare(conversation, question, day)
-        if self.chat_id is None:
-            self.chat_id = study.chats.create(question.splitlines()[0][:60], day)
-            study.tutor.adopt(self.chat_id)
-        study.chats.add_message(self.chat_id, "user", question)
         self.question.clear()
-        self.render()
-        head = "" if prepared.passages else f"{prompts.NOT_GROUNDED}\n\n"
-        self._append(f"\n{head}")
+        coach = self.coach_btn.isChecked() if coach is None else coach
+        ladder = study.tutor.ladder(prepared) if coach else None
+        if ladder is not None:
+            self._coached = prepared
+            self.coach.start(question, ladder)
+            total = sum(self.split.sizes())
+            self.split.setSizes([total * 3 // 10, total * 5 // 10, total * 2 // 10])
+            self.status.setText("Coach mode: work through the hints, or press Show the answer.")
+            return
+        self._hide_coach()
+        self._answer(prepared)
+
+    def _coach_answer(self) -> None:
+        prepared, self._coached = self._coached, None
+        self._hide_coach()
+        if prepared is not None:
+            self._answer(prepared)
+
+    def _answer(self, prepared: Prepared, anyway: bool = False) -> None:
+        """The course part now; the model's checked explanation streams under it."""
+        study = self.study
+        question = prepared.question
+        if self.chat_id is None:
+            self.chat_id = study.chats.create(question.splitlines()[0][:60])
+            study.tutor.adopt(self.chat_id)
+        if not anyway:
+            study.chats.add_message(self.chat_id, "user", question)
+        if not prepared.on_course and not anyway:
+            parts = {"not_from_course": True, "excerpt": []}
+            study.chats.add_message(self.chat_id, "assistant",
+                                    prompts.answer_markdown(parts), [], parts)
+            self.render()
+            self.status.setText("Not in the course. Use “Answer anyway” for the model's own "
+                                "answer, unchecked.")
+            return
+        if not self.inference.ready:
+            self._pending_question = question
+            self.render()
+            self.status.setText("The tutor model is still loading; the explanation follows "
+                                "as soon as it is ready.")
+            return
+        parts = {"not_from_course": not prepared.on_course, "anyway": anyway,
+                 "excerpt": [p.to_json() for p in prepared.excerpt.parts]
+                 if prepared.excerpt else []}
+        self.render(pending=prompts.answer_markdown(parts, pending=True))
+        conversation = study.tutor.conversation(self.chat_id)
         self.job = self.inference.submit(
-            lambda engine, ctx: conversation.answer(engine, prepared, ctx))
+            lambda engine, ctx: conversation.answer(engine, prepared, ctx, anyway=anyway))
+        self.status.setText("Waiting for the model…")
         self._set_busy(True)
 
     def stop(self) -> None:
@@ -185,6 +271,12 @@ class TutorPanel(QDockWidget):
     def _on_text(self, job_id: int, text: str) -> None:
         if job_id == self.job:
             self._append(text)
+
+    @Slot(int, str)
+    def _on_status(self, job_id: int, words: str) -> None:
+        """Signs of life: "Reading 2 course passages…", "Writing… 60 tokens/s"."""
+        if job_id == self.job:
+            self.status.setText(words)
 
     def _append(self, text: str) -> None:
         cursor = QTextCursor(self.transcript.document())
@@ -199,16 +291,16 @@ class TutorPanel(QDockWidget):
             return
         self.job = None
         self._set_busy(False)
-        text = answer.text + (" *(stopped)*" if answer.stopped else "")
-        for note in answer.notices:
-            text = f"*{note}*\n\n{text}"
-        self.study.chats.add_message(self.chat_id, "assistant", text,
-                                     [c.to_json() for c in answer.citations])
+        self.study.chats.add_message(self.chat_id, "assistant", answer.display_markdown,
+                                     [c.to_json() for c in answer.citations], answer.parts())
         self.render()  # Markdown rendered once, at the end
-        rate = answer.stats.get("tokens_per_s")
+        rate = answer.stats.get("tokens_per_s")  # None when too few tokens to mean anything
         self.window_.tutor_status.setText(f"Tutor: {answer.model}"
                                           + (f" · {rate:.0f} tokens/s" if rate else ""))
-        self.status.setText("Stopped." if answer.stopped else "")
+        held = len(answer.unsupported)
+        self.status.setText("Stopped." if answer.stopped else (
+            f"{held} model sentence{'s' if held != 1 else ''} held back (not in the course)."
+            if held else ""))
 
     @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
@@ -227,26 +319,28 @@ class TutorPanel(QDockWidget):
     # ----- transcript ----------------------------------------------------------------------
     def transcript_markdown(self) -> str:
         if self.chat_id is None:
-            return ("*Ask anything about the course. Answers come from a small offline model, "
-                    "grounded in the lessons; check the sources it cites.*")
+            return ("*Ask anything about the course. You first read the course's own words; "
+                    "a small offline model then explains them, and every sentence it writes is "
+                    "checked against the course.*")
         parts = []
         for i, m in enumerate(self.study.chats.messages(self.chat_id)):
             if m.role == "user":
-                parts.append(f"**You:** {_shown(m.content)}")
+                parts.append(f"**You:** {shown(m.content)}")
                 continue
-            block = [] if m.citations else [f"**{prompts.NOT_GROUNDED}**", ""]
-            block.append(m.content)
-            if m.citations:
-                links = "; ".join(
-                    f"[[{c['number']}] Day {c['day']} · {c['title']}]"
-                    f"(lesson:{c['day']}#{c['section'] or 'notes'})" for c in m.citations)
-                block += ["", f"Sources: {links}"]
+            block = [m.content]
+            if m.parts.get("not_from_course") and not m.parts.get("anyway"):
+                block += ["", f"[Answer anyway](action:anyway/{i})"]
+            elif not m.parts and not m.citations:  # an answer saved before course-first
+                block.insert(0, f"**{prompts.NOT_GROUNDED}**\n")
             block += ["", f"[Save to notes](action:save/{i})"]
             parts.append("\n".join(block))
         return "\n\n---\n\n".join(parts)
 
-    def render(self) -> None:
-        self.transcript.set_markdown(self.transcript_markdown())
+    def render(self, pending: str = "") -> None:
+        text = self.transcript_markdown()
+        if pending:
+            text = (text + "\n\n---\n\n" if self.chat_id is not None else "") + pending
+        self.transcript.set_markdown(text)
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
 
@@ -255,83 +349,17 @@ class TutorPanel(QDockWidget):
             self.window_.open_internal_link(url)
         elif url.scheme() == "action" and url.path().startswith("save/"):
             self.save_to_notes(int(url.path().removeprefix("save/")))
+        elif url.scheme() == "action" and url.path().startswith("anyway/"):
+            self.answer_anyway(int(url.path().removeprefix("anyway/")))
 
-    def save_to_notes(self, index: int) -> None:
+    def answer_anyway(self, index: int) -> None:
+        """The model's own answer to an off-course question, under a clear warning."""
         msgs = self.study.chats.messages(self.chat_id) if self.chat_id else []
-        if not 0 <= index < len(msgs):
+        if self.job is not None or not 0 < index < len(msgs) or msgs[index - 1].role != "user":
             return
-        question = msgs[index - 1].content if index > 0 else ""
-        answer = msgs[index]
-        sources = "; ".join(f"Day {c['day']} · {c['title']}" for c in answer.citations)
-        quote = "\n".join("> " + line for line in answer.content.splitlines())
-        text = f"**Tutor, on:** {_shown(question)[:300]}\n\n{quote}"
-        if sources:
-            text += f"\n\n*Sources: {sources}*"
-        self.window_.notes.append(text)
-        self.window_.notes.flush()
-        self.status.setText(f"Saved to your notes for day {self.window_.current_day()}.")
-
-    # ----- conversations -------------------------------------------------------------------
-    def refresh_chats(self) -> None:
-        self.chat_picker.blockSignals(True)
-        self.chat_picker.clear()
-        self.chat_picker.addItem("New conversation", None)
-        for chat in self.study.chats.list(self.chat_filter.text()):
-            self.chat_picker.addItem(chat.title, chat.id)
-        index = self.chat_picker.findData(self.chat_id)
-        self.chat_picker.setCurrentIndex(max(index, 0))
-        self.chat_picker.blockSignals(False)
-
-    def _pick_chat(self, index: int) -> None:
-        self.open_chat(self.chat_picker.itemData(index))
-
-    def open_chat(self, chat_id: int | None) -> None:
-        if self.job is not None:
-            self.stop()
-        self.chat_id = chat_id
-        self.render()
-
-    def new_chat(self) -> None:
-        self.study.tutor.forget(None)
-        self.open_chat(None)
-        self.refresh_chats()
-        self.question.setFocus()
-
-    def rename_chat(self) -> None:
-        chat = self.study.chats.get(self.chat_id) if self.chat_id else None
-        if chat is None:
-            return
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=chat.title)
-        if ok and title.strip():
-            self.study.chats.rename(chat.id, title)
-
-    def delete_chat(self) -> None:
-        if self.chat_id is None:
-            return
-        answer = QMessageBox.question(self, "Delete conversation",
-                                      "Delete this conversation? This cannot be undone.")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.study.chats.delete(self.chat_id)
-            self.study.tutor.forget(self.chat_id)
-            self.new_chat()
-
-    def export_chat(self) -> None:
-        chat = self.study.chats.get(self.chat_id) if self.chat_id else None
-        if chat is None:
-            self.status.setText("Open a conversation to export it.")
-            return
-        suggested = str(Path.home() / f"{safe_name(chat.title)}.md")
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Export conversation", suggested, "Markdown (*.md)",
-            options=QFileDialog.Option.DontUseNativeDialog)
-        if not target:
-            return
-        try:
-            atomic_write(Path(target), self.study.chats.to_markdown(chat.id))
-        except ExportError as exc:
-            QMessageBox.warning(self, "Export", str(exc))
-            return
-        self.status.setText(f"Exported to {target}")
+        conversation = self.study.tutor.conversation(self.chat_id)
+        prepared = self.study.tutor.prepare(conversation, msgs[index - 1].content)
+        self._answer(prepared, anyway=True)
 
     def _changed(self, changes: Changes) -> None:
         if changes.study:  # a restore: the open chat may not exist any more
