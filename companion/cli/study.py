@@ -18,6 +18,12 @@ def open_study():
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from companion import desktop_check
+
+    missing = desktop_check.problem()  # before Qt loads: Qt itself would abort with exit 134
+    if missing:
+        print(f"companion: error: {missing}", file=sys.stderr)
+        return desktop_check.EXIT_MISSING_LIBRARIES
     from companion.app import run_gui
 
     return run_gui()
