@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -87,9 +88,37 @@ def lesson_note(course: Course, code: str) -> tuple[int, str, CodeNote] | None:
             share = sum(1 for line in pasted if line in theirs) / len(pasted)
             cover = len(theirs & set(pasted)) / len(theirs)
             note = day.code_note(block.number)
-            if note and share >= 0.8 and cover >= 0.5 and share + cover > best_share:
+            # a whole block, or a telling excerpt of it (two or more of its lines)
+            if note and share >= 0.8 and (cover >= 0.5 or len(pasted) >= 2) and \
+                    share + cover > best_share:
                 best, best_share = (day.number, block.section, note), share + cover
     return best
+
+
+_CODE_LINE = re.compile(r"^\s{2,}\S|[=(\[{]|^\s*(def|class|import|from|for|if|return)\b")
+
+
+def code_in(question: str) -> str:
+    """The code pasted into a question (lines that look like code), or ""."""
+    lines = [line for line in question.splitlines() if line.strip()]
+    code = [line for line in lines[1:] if _CODE_LINE.search(line)]
+    return "\n".join(code) if len(code) >= 1 and len(lines) >= 2 else ""
+
+
+def question_hint(course: Course, question: str) -> tuple[str, tuple[int, str] | None]:
+    """Extra search words and the preferred section for a question that holds code.
+
+    A lesson's own code block points at its section; other code adds the words of the
+    operations it uses (``np.exp`` over a sum -> "softmax").
+    """
+    code = code_in(question)
+    if not code:
+        return "", None
+    found = lesson_note(course, code)
+    if found is not None:
+        return "", (found[0], found[1])
+    tour = walk(code)
+    return " ".join(dict.fromkeys(tour.search_words)), None
 
 
 def note_markdown(note: CodeNote) -> str:

@@ -28,6 +28,7 @@ from companion.curriculum import Course
 from companion.jobs import JobContext
 from companion.text import shorten
 from companion.tutor import prompts
+from companion.tutor.code_explain import question_hint
 from companion.tutor.course_index import index_for
 from companion.tutor.engine import Engine, Message, ModelError
 from companion.tutor.excerpt import Excerpt, select
@@ -148,10 +149,12 @@ class Conversation:
             raise ValueError("Please type a question first.")
         previous = self.turns[-1].question[:RETRIEVAL_CHARS] if self.turns else ""
         # a huge paste is still answered (cut to fit later); retrieval reads its start only
-        found = find(course, question[:RETRIEVAL_CHARS], previous, day)
+        text = question[:RETRIEVAL_CHARS]
+        extra, prefer = question_hint(course, text)
+        found = find(course, text, previous, day, prefer=prefer, extra=extra)
         if not found.on_course and previous:
             # a new topic inside a chat: judge it on its own
-            found = find(course, question[:RETRIEVAL_CHARS], "", day)
+            found = find(course, text, "", day, prefer=prefer, extra=extra)
         passages = passages_for(db, course, found)
         excerpt = select(index_for(course), found) if passages else None
         return Prepared(question, passages if excerpt else [], excerpt, found,

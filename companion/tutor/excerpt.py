@@ -13,6 +13,7 @@ from companion.tutor.course_index import CourseIndex, Sentence
 from companion.tutor.retrieval import Found
 
 MIN_WORDS, MAX_WORDS = 40, 150
+FULL_WORDS = 90  # keep adding relevant sentences until about this long
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
 SECOND_SECTION = 0.7  # a sentence from the runner-up section counts this much
 
@@ -51,93 +52,116 @@ class Excerpt:
         return "\n\n".join(blocks)
 
 
-def _score(index: CourseIndex, sentence: Sentence, weights: dict[str, float]) -> float:
-    return sum(w * index.weight(r) for r, w in weights.items() if r in sentence.roots)
+_REASON = frozenset({"because", "so", "reason", "why", "hence", "therefore", "caus"})
+
+
+def _score(index: CourseIndex, sentence: Sentence, weights: dict[str, float],
+           why: bool = False) -> float:
+    score = sum(w * index.weight(r) for r, w in weights.items() if r in sentence.roots)
+    if why and score and sentence.roots & _REASON:
+        score *= 1.3  # a "why" question wants the sentence that gives the reason
+    return score
 
 
 def select(index: CourseIndex, found: Found) -> Excerpt | None:
-    """The sentences that best answer the question, or None when it is off-course."""
+    """The sentences that best answer the question, or None when it is off-course.
+
+    Greedy, like maximal marginal relevance: the best sentence first, then the ones
+    that add question words not yet covered (or sit right next to a chosen one), until
+    about 150 words; a sentence that needs its predecessor ("It...", a list item after
+    "...:") brings it along. Shown in reading order, grouped by section.
+    """
     if not found.on_course or not found.ranked:
         return None
     weights = {r: w for r, w in found.query.weights.items() if r not in index.fillers}
-    ranked = [r.section for r in found.ranked[:2]]
-    if len(found.ranked) > 1 and found.ranked[1].score < 0.8 * found.ranked[0].score:
-        ranked = ranked[:1]
-    scored: list[tuple[float, Sentence]] = []
-    for rank, section in enumerate(ranked):
+    sections = [found.ranked[0].section]
+    if len(found.ranked) > 1 and found.ranked[1].score >= 0.8 * found.ranked[0].score:
+        sections.append(found.ranked[1].section)
+    why = "why" in found.query.text.casefold().split()[:3]
+    pool: list[tuple[float, Sentence]] = []
+    for rank, section in enumerate(sections):
         factor = 1.0 if rank == 0 else SECOND_SECTION
-        for s in section.sentences:
-            scored.append((factor * _score(index, s, weights), s))
-    if not scored:
+        pool += [(factor * _score(index, s, weights, why), s) for s in section.sentences]
+    if not pool or max(score for score, _ in pool) <= 0:
         return None
-    anchor = max(scored, key=lambda pair: pair[0])[1]
-    section = index.section(anchor.day, anchor.section)
-    assert section is not None
-    chosen = _grow(index, section.sentences, anchor, weights)
-    by_section = [(section, chosen)]
-    words = sum(s.words for s in chosen)
-    # a strong sentence in the runner-up section joins when there is room for it
-    if len(ranked) > 1 and len(chosen) < MAX_SENTENCES:
-        other = ranked[1] if ranked[0] is section else ranked[0]
-        best = max(other.sentences, key=lambda s: _score(index, s, weights), default=None)
-        if best is not None and words + best.words <= MAX_WORDS and \
-                not best.text.endswith(":") and \
-                _score(index, best, weights) >= 0.8 * _score(index, anchor, weights):
-            by_section.append((other, [best]))
-    parts = tuple(ExcerptPart(sec.day, sec.id, sec.title, _join(sents))
-                  for sec, sents in by_section)
-    return Excerpt(parts)
-
-
-def _join(sentences: list[Sentence]) -> str:
-    """Sentences as one text; an introduction to a formula or code left out ends in "…"."""
-    out = []
-    for i, s in enumerate(sentences):
-        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-        text = s.text
-        if text.endswith(":") and (nxt is None or nxt.paragraph != s.paragraph + 1):
-            text += " …"
-        out.append(text)
-    return " ".join(out)
-
-
-def _grow(index: CourseIndex, sentences: list[Sentence], anchor: Sentence,
-          weights: dict[str, float]) -> list[Sentence]:
-    """Neighbours of ``anchor`` joined in reading order until the excerpt says enough."""
-    pos = sentences.index(anchor)
-    lo = hi = pos
-    scores = [_score(index, s, weights) for s in sentences]
+    by_index = {s.index: s for _, s in pool}
+    relevance = {s.index: score for score, s in pool}
+    chosen: dict[int, Sentence] = {}
+    covered: set[str] = set()
 
     def words() -> int:
-        return sum(s.words for s in sentences[lo:hi + 1])
+        return sum(s.words for s in chosen.values())
 
-    while hi - lo + 1 < MAX_SENTENCES:
-        options = []
-        if lo > 0:
-            options.append(("before", scores[lo - 1], sentences[lo - 1]))
-        if hi + 1 < len(sentences):
-            options.append(("after", scores[hi + 1], sentences[hi + 1]))
+    def take(s: Sentence) -> None:
+        chosen[s.index] = s
+        covered.update(r for r in weights if r in s.roots)
+        before = by_index.get(s.index - 1)
+        if before is not None and before.index not in chosen and _needs_previous(s, before) \
+                and words() + before.words <= MAX_WORDS:
+            take(before)
+
+    best = max(pool, key=lambda pair: pair[0])[1]
+    take(best)
+    top = relevance[best.index]
+    while len(chosen) < MAX_SENTENCES:
+        def gain(s: Sentence) -> float:
+            new = sum(w * index.weight(r) for r, w in weights.items()
+                      if r in s.roots and r not in covered)
+            after = (s.index - 1) in chosen  # what follows a chosen sentence explains it
+            near = after or (s.index + 1) in chosen
+            return new + 0.3 * relevance[s.index] + (0.3 * top if after else
+                                                     0.2 * top if near else 0.0)
+        options = [s for _, s in pool if s.index not in chosen
+                   and words() + s.words <= MAX_WORDS * (1.3 if words() < MIN_WORDS else 1.0)]
         if not options:
             break
-        short = words() < MIN_WORDS or hi - lo + 1 < MIN_SENTENCES
-        # a sentence that ends in ":" needs what follows; a new paragraph needs a reason
-        if sentences[hi].text.endswith(":") and hi + 1 < len(sentences):
-            side, _, candidate = "after", 0.0, sentences[hi + 1]
-        else:
-            def value(opt: tuple[str, float, Sentence]) -> float:
-                same = opt[2].paragraph == anchor.paragraph
-                return opt[1] + (0.5 if same else 0.0) + (0.3 if opt[0] == "after" else 0.0)
-            side, score, candidate = max(options, key=value)
-            if not short and (score <= 0 or candidate.paragraph != anchor.paragraph):
-                break
-        if words() + candidate.words > MAX_WORDS and not short:
+        pick = max(options, key=gain)
+        enough = words() >= FULL_WORDS and len(chosen) >= MIN_SENTENCES
+        weak = gain(pick) < 0.1 * top or relevance[pick.index] <= 0
+        if weak and not enough:  # short: continue the text after a chosen sentence
+            follow = [s for s in options if (s.index - 1) in chosen]
+            pick = follow[0] if follow else pick
+            weak = not follow
+        if weak:
             break
-        if words() + candidate.words > MAX_WORDS * 1.3:
-            break
-        if side == "before":
-            lo -= 1
-        else:
-            hi += 1
-    while hi > lo and sentences[hi].text.endswith(":"):
-        hi -= 1  # never end on an introduction to something left out
-    return sentences[lo:hi + 1]
+        take(pick)
+    return Excerpt(tuple(_parts(index, sorted(chosen.values(), key=lambda s: s.index))))
+
+
+def _needs_previous(s: Sentence, before: Sentence) -> bool:
+    """A sentence that cannot stand alone without the one before it."""
+    if before.section != s.section:
+        return False
+    first = s.text.split(" ", 1)[0]
+    return before.text.endswith(":") or first[:1].islower() or first in (
+        "It", "This", "That", "These", "Those", "They", "Then", "So", "But", "Its")
+
+
+def _parts(index: CourseIndex, sentences: list[Sentence]) -> list[ExcerptPart]:
+    """Consecutive sentences of one section form one part; a gap inside a section is "…"."""
+    parts: list[ExcerptPart] = []
+    run: list[Sentence] = []
+    for s in sentences:
+        if run and run[-1].section == s.section and run[-1].day == s.day:
+            run.append(s)
+            continue
+        if run:
+            parts.append(_part(index, run))
+        run = [s]
+    if run:
+        parts.append(_part(index, run))
+    return parts
+
+
+def _part(index: CourseIndex, run: list[Sentence]) -> ExcerptPart:
+    entry = index.section(run[0].day, run[0].section)
+    texts = []
+    for i, s in enumerate(run):
+        if i and s.index != run[i - 1].index + 1:
+            texts.append("…")
+        text = s.text
+        if text.endswith(":") and (i + 1 == len(run) or run[i + 1].index != s.index + 1):
+            text += " …"
+        texts.append(text)
+    return ExcerptPart(run[0].day, run[0].section, entry.title if entry else run[0].section,
+                       " ".join(texts))

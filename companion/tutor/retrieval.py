@@ -183,7 +183,7 @@ def _definition_bonus(index: CourseIndex, query: Query) -> dict[tuple[int, str],
 
 
 def rank(index: CourseIndex, query: Query, day: int | None = None,
-         use_meaning: bool = True) -> list[Ranked]:
+         use_meaning: bool = True, prefer: tuple[int, str] | None = None) -> list[Ranked]:
     homes = {(t.day, t.section) for t in query.terms if t.section}
     defined = _definition_bonus(index, query)
     lexical = []
@@ -204,6 +204,8 @@ def rank(index: CourseIndex, query: Query, day: int | None = None,
         score = lexical[i] / top + MEANING_WEIGHT * sim
         if day is not None and s.day == day:
             score *= 1.25
+        if prefer == (s.day, s.id):  # the section whose code the question quotes
+            score += 2.0
         if lexical[i] or sim > 0:
             ranked.append(Ranked(s, score, lexical[i], sim))
     ranked.sort(key=lambda r: -r.score)
@@ -274,7 +276,8 @@ def absent_share(index: CourseIndex, query: Query) -> float:
 
 
 def find(course: Course, question: str, previous: str = "", day: int | None = None,
-         use_meaning: bool = True) -> Found:
+         use_meaning: bool = True, prefer: tuple[int, str] | None = None,
+         extra: str = "") -> Found:
     """Rank the course's sections for ``question`` and decide whether the course covers it.
 
     On-course needs all of: few words the course never uses, one paragraph that holds
@@ -282,8 +285,8 @@ def find(course: Course, question: str, previous: str = "", day: int | None = No
     a paragraph close in meaning.
     """
     index = index_for(course)
-    query = make_query(index, question, previous)
-    ranked = rank(index, query, day, use_meaning)
+    query = make_query(index, f"{question} {extra}".strip(), previous)
+    ranked = rank(index, query, day, use_meaning, prefer)
     cov = coverage(index, query, ranked)
     para = paragraph_coverage(index, query, ranked)
     absent = absent_share(index, query)
@@ -291,6 +294,7 @@ def find(course: Course, question: str, previous: str = "", day: int | None = No
     floor = MEANING_FLOOR if any(r.meaning for r in ranked[:1]) else 0.0
     on_course = bool(ranked) and absent < MAX_ABSENT and para >= MIN_PARAGRAPH and \
         meaning >= floor and (cov >= MIN_COVERAGE or meaning >= MIN_MEANING)
+    on_course = on_course or prefer is not None  # it quotes the course's own code
     return Found(query, ranked, cov, on_course, para, absent)
 
 
