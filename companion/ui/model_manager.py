@@ -30,6 +30,7 @@ from companion.tutor.catalog import human
 from companion.tutor.engine import ModelError
 from companion.ui.background import run_in_background
 from companion.ui.model_download import DownloadPanel, model_table, table_item
+from companion.ui.server_dialog import ServerDialog
 from companion.ui.theme import is_dark
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -57,6 +58,9 @@ class ModelManagerDialog(QDialog):
         self.use_button = QPushButton("Use as tutor model", self)
         self.delete_button = QPushButton("Delete…", self)
         self.import_button = QPushButton("Import .gguf…", self)
+        self.server_button = QPushButton("Use a server…", self)
+        self.server_button.setToolTip("Answer with llama-server, Ollama, LM Studio, vLLM or "
+                                      "another OpenAI-compatible server")
         drop_hint = QLabel("…or drop a .gguf file on this window.", self)
         self.downloads = DownloadPanel(self, window.study.models)
         self.message = QLabel(self)
@@ -73,6 +77,7 @@ class ModelManagerDialog(QDialog):
         for widget in (self.use_button, self.delete_button, self.import_button, drop_hint):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.server_button)
         layout.addLayout(row)
         layout.addWidget(self.downloads, 3)
         layout.addWidget(self.message)
@@ -81,6 +86,7 @@ class ModelManagerDialog(QDialog):
         self.use_button.clicked.connect(self.use_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(self.ask_import)
+        self.server_button.clicked.connect(self.ask_server)
         self.installed.itemSelectionChanged.connect(self._update_buttons)
         self.downloads.notice.connect(self.say)
         self.downloads.downloadFinished.connect(self._downloaded)
@@ -114,7 +120,15 @@ class ModelManagerDialog(QDialog):
     # ----- listing ----------------------------------------------------------------------------
     def refresh(self) -> None:
         in_use = self.in_use_path()
-        self.in_use.setText(f"The tutor uses: <b>{in_use.name if in_use else 'no model'}</b>")
+        choice = self.window.study.models.engine_choice()
+        if choice.is_server:
+            model = choice.model or "its first model"
+            self.in_use.setText(f"The tutor uses: <b>{model}</b> on the server <b>{choice.url}"
+                                "</b> — select a model below and press “Use as tutor model” "
+                                "to go back to a file.")
+        else:
+            self.in_use.setText(f"The tutor uses: <b>{in_use.name if in_use else 'no model'}"
+                                "</b>")
         selected = self.selected_installed()
         paths = self.window.study.models.installed()
         self.installed.setRowCount(len(paths))
@@ -176,9 +190,10 @@ class ModelManagerDialog(QDialog):
         self.modelsChanged.emit()
 
     def _model_ready(self, name: str, path: str) -> None:
-        if self._pending_use is not None and Path(path) == Path(self._pending_use):
+        if self._pending_use is not None and path == self._pending_use:
             self._pending_use = None
-            self.say(f"The tutor now uses {Path(path).name}.")
+            shown = name if "://" in path else Path(path).name
+            self.say(f"The tutor now uses {shown}.")
             self.window.statusBar().showMessage(f"Tutor model: {name}", 8000)
         self.refresh()
 
@@ -210,6 +225,22 @@ class ModelManagerDialog(QDialog):
                 fallback = models.resolve()
                 self._pending_use = str(fallback)
                 self.inference.load(fallback)
+        self.refresh()
+        self.modelsChanged.emit()
+
+    # ----- a server ---------------------------------------------------------------------------
+    def ask_server(self) -> ServerDialog:
+        """Open "Use a server…"; once saved, the server becomes the tutor at once."""
+        dialog = ServerDialog(self, self.window.study.models)
+        dialog.accepted.connect(self._use_server)
+        dialog.open()
+        return dialog
+
+    def _use_server(self) -> None:
+        plan = self.window.study.models.engine_plan()
+        self._pending_use = plan.where
+        self.say(f"Connecting to {plan.label}…")
+        self.inference.load_engine(plan.factory, plan.where)
         self.refresh()
         self.modelsChanged.emit()
 

@@ -188,3 +188,134 @@ def test_import_use_and_delete(window, dialog, qtbot, tmp_path, monkeypatch):
     assert Path(ready.args[1]) == model_files.bundled_model_path()
     assert model_files.resolve_model(settings.get(window.study.db, settings.TUTOR_MODEL)) == \
         model_files.bundled_model_path()
+
+
+# ----- the tutor on a server, fallbacks that are said, a stronger model suggested ------------
+@pytest.fixture(scope="module")
+def llama_server():
+    pytest.importorskip("uvicorn", reason="needs llama-cpp-python[server] (the test extra)")
+    from tests.integration.llama_server import LlamaServer
+
+    server = LlamaServer(model_files.bundled_model_path()).wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_use_a_server_fills_models_tests_and_switches_the_tutor(window, dialog, qtbot,
+                                                                llama_server, monkeypatch):
+    from companion.tutor import api_key
+    from tests.integration.llama_server import ALIAS
+
+    monkeypatch.setattr(api_key, "_keyring", lambda: None)  # as on this machine: no keyring
+    server_dialog = dialog.ask_server()
+    qtbot.waitExposed(server_dialog)
+    server_dialog.url.setText(llama_server.url.removesuffix("/v1"))  # typed without /v1
+    server_dialog.refresh_button.click()
+    qtbot.waitUntil(lambda: server_dialog.model.count() == 1 and not server_dialog.busy(),
+                    timeout=15000)
+    assert server_dialog.chosen_model() == ALIAS
+    assert "1 model" in server_dialog.result.text()
+    server_dialog.key.setText("sk-local-test")
+    server_dialog.test_button.click()
+    qtbot.waitUntil(lambda: server_dialog.result.text().startswith("Works:"), timeout=30000)
+    server_dialog.grab().save(str(SHOTS / "server-dialog.png"))
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        server_dialog.use_button.click()
+    assert ready.args[0] == f"{ALIAS} @ 127.0.0.1:{llama_server.port}"
+    assert ready.args[1] == llama_server.url
+    qtbot.waitUntil(lambda: "now uses" in dialog.message.text(), timeout=5000)
+    assert window.tutor_status.text() == f"Tutor: {ALIAS} @ 127.0.0.1:{llama_server.port}"
+    assert "on the server" in dialog.in_use.text() and llama_server.url in dialog.in_use.text()
+    assert "sk-local-test" not in str(list(window.study.db.execute("SELECT * FROM settings")))
+    dialog.grab().save(str(SHOTS / "models-dialog-server.png"))
+
+    # the tutor's own job runs on the server, through the same inference worker
+    from companion.tutor.conversation import Conversation
+
+    conv = Conversation(max_tokens=40)
+    prepared = conv.prepare(window.study.db, window.study.course, "What is LoRA?")
+    with qtbot.waitSignal(window.features.inference.finished, timeout=60000) as done:
+        window.features.inference.submit(lambda engine, ctx: conv.answer(engine, prepared, ctx))
+    answer = done.args[1]
+    assert answer.citations and answer.model.startswith(ALIAS)
+
+    # the saved choice loads at the next start, too
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as again:
+        window.features.model.load()
+    assert again.args[1] == llama_server.url
+
+
+@pytest.mark.slow
+def test_a_server_that_is_down_is_said_then_the_built_in_model_answers(window, qtbot, shots):
+    from tests.integration.llama_server import free_port
+
+    model = window.features.model
+    model.set_banner_host(window.features.tutor.add_banner)  # what app.py wires
+    window.study.models.use_server(f"http://127.0.0.1:{free_port()}/v1", "big-model")
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        model.load()
+    assert Path(ready.args[1]) == model_files.bundled_model_path()
+    assert model.notice is not None
+    qtbot.waitUntil(model.notice.isVisible, timeout=5000)
+    said = model.notice.message
+    assert said.startswith("Could not use big-model @ http://127.0.0.1:")
+    assert "No server is running" in said and said.endswith("for now.")
+    assert window.tutor_status.text().startswith("Tutor: SmolLM2")
+    window.grab().save(str(shots / "tutor-fallback-banner.png"))
+
+
+@pytest.mark.slow
+def test_a_missing_chosen_file_is_said_before_loading_the_built_in_one(window, qtbot,
+                                                                       tmp_path):
+    model = window.features.model
+    model.set_banner_host(window.features.tutor.add_banner)
+    window.study.models.choose(tmp_path / "gone.gguf")
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        model.load()
+    assert Path(ready.args[1]) == model_files.bundled_model_path()
+    assert model.notice.message.startswith("The chosen tutor model gone.gguf is missing")
+    assert any("gone.gguf is missing" in m for m in messages)  # the status bar too
+
+
+@pytest.mark.slow
+def test_the_stronger_model_suggestion_downloads_verifies_and_switches(window, qtbot, hub,
+                                                                       monkeypatch, shots):
+    """The fake hub serves the bundled file under a catalog entry that "fits"."""
+    bundled = catalog.find(ENTRY_ID)
+    entry = catalog.CatalogEntry(**{**bundled.__dict__, "id": "stronger-test",
+                                    "name": "Stronger Test Model", "bundled": False,
+                                    "file": "stronger-test.gguf", "min_ram_gb": 0.6})
+    hub.host(entry.repo, entry.file, entry.revision,
+             model_files.bundled_model_path().read_bytes())
+    monkeypatch.setattr(catalog, "load_catalog", lambda path=None: [bundled, entry])
+    monkeypatch.setattr(catalog, "available_ram", lambda: 6 * catalog.GIB)
+    model = window.features.model
+    model.set_banner_host(window.features.tutor.add_banner)
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000):
+        model.load()  # the built-in model: the suggestion appears
+    banner = model.suggestion
+    assert banner is not None
+    qtbot.waitUntil(banner.isVisible, timeout=5000)  # a layout shows new children queued
+    assert "Stronger Test Model" in banner.text.text() and "download (about" in \
+        banner.text.text()
+    window.grab().save(str(shots / "tutor-model-suggestion.png"))
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=120000) as ready:
+        banner.go.click()
+        qtbot.waitUntil(lambda: banner.progress.isVisible(), timeout=5000)
+        banner.grab().save(str(shots / "tutor-model-suggestion-downloading.png"))
+    assert Path(ready.args[1]).name == "stronger-test.gguf"
+    assert window.study.models.in_use() == (paths.models_dir() / "stronger-test.gguf").resolve()
+    assert window.tutor_status.text() == "Tutor: stronger-test"
+
+
+def test_dont_suggest_again_is_remembered(window, qtbot, monkeypatch):
+    monkeypatch.setattr(catalog, "available_ram", lambda: 3 * catalog.GIB)
+    model = window.features.model
+    model.offer_stronger_model()
+    banner = model.suggestion
+    assert banner is not None and "Qwen2.5 1.5B Instruct" in banner.text.text()
+    banner.never.click()
+    assert window.study.models.suggestion() is None
