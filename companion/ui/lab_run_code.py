@@ -51,10 +51,15 @@ class RunCodeTab(QWidget):
         self.scratch = False  # True once the learner edits a copy
         self.day = QComboBox(self)
         self.day.setAccessibleName("Day")
+        self.day.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.day.setMinimumContentsLength(24)
         for d in course.days:
             self.day.addItem(f"Day {d.number}: {d.title}", d.number)
         self.block = QComboBox(self)
         self.block.setAccessibleName("Code block")
+        self.block.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.block.setMinimumContentsLength(30)
         self.code = QPlainTextEdit(self)
         self.code.setAccessibleName("Code")

@@ -43,8 +43,8 @@ def chips_html(t: Tokenized, dark: bool) -> str:
             text = f"<b>{text}</b>"
         parts.append(f"<span style='{style} font-family:monospace; font-size:13pt;'>{text}"
                      f"<sub style='font-size:8pt;'>{tok.id}</sub></span>")
-        if tok.text.endswith("\n"):
-            parts.append("<br>")
+        if "\n" in tok.text:
+            parts.append("<br>")  # the text goes on on a new line, so do its tokens
     return (f"<p style='line-height:170%;'>{' '.join(parts)}</p>"
             f"<p>{t.count} tokens · {t.characters} characters · "
             f"{t.chars_per_token:.2f} characters per token</p>")
