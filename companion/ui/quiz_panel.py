@@ -1,8 +1,9 @@
 """Wires quizzes, review and stats into the main window.
 
 Adds Go → "Quiz for this day" (Ctrl+Shift+Q), "More practice for this day",
-"Review (N due)" (Ctrl+R) and View → "Quiz stats", and a badge provider that
-marks mastered days (★) and due reviews (↻N) in the day list. Counts refresh
+"Explain it back" (Ctrl+Shift+B), "Review (N due)" (Ctrl+R) and View → "Quiz
+stats", and a badge provider that marks mastered days (★) and due reviews (↻N)
+in the day list. Counts refresh
 from the window's one change signal; the only timer fires when the next review
 card falls due (time passing is not a write, so nothing else would say so).
 """
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDialog
 
 from companion.services import Changes
+from companion.ui.explain_back_view import ExplainBackView
 from companion.ui.quiz_view import QuizView
 from companion.ui.review_view import ReviewView
 from companion.ui.stats_view import StatsView
@@ -42,6 +44,8 @@ class QuizPanel(QObject):
                                              "Ctrl+Shift+Q")
         self.practice_action = window.add_action(go, "More &practice for this day",
                                                  self.open_practice)
+        self.explain_back_action = window.add_action(go, "Explain it &back…",
+                                                     self.open_explain_back, "Ctrl+Shift+B")
         self.review_action = window.add_action(go, "&Review", self.open_review, "Ctrl+R")
         self.stats_action = window.add_action(window.view_menu, "Quiz &stats",
                                               self.open_stats)
@@ -80,6 +84,8 @@ class QuizPanel(QObject):
                 view.close()
         if changes.touches("quiz"):
             self.refresh()
+            if self.stats_view is not None and not changes.study:
+                self.stats_view.refresh()  # open stats follow the quiz being taken
 
     def model_problem(self) -> str | None:
         """Why the model cannot be used right now, in words for the learner; None if it can."""
@@ -116,6 +122,10 @@ class QuizPanel(QObject):
         return self.views.get("review")  # type: ignore[return-value]
 
     @property
+    def explain_back_view(self) -> ExplainBackView | None:
+        return self.views.get("explain_back")  # type: ignore[return-value]
+
+    @property
     def stats_view(self) -> StatsView | None:
         return self.views.get("stats")  # type: ignore[return-value]
 
@@ -129,6 +139,12 @@ class QuizPanel(QObject):
 
     def open_practice(self) -> QuizView:
         return self.open_quiz(practice=True)
+
+    def open_explain_back(self) -> ExplainBackView:
+        view = ExplainBackView(self.window.study, self.window.current_day(), self.window)
+        view.sectionRequested.connect(self.window.show_section)
+        self._keep("explain_back", view)
+        return view
 
     def open_review(self) -> ReviewView:
         view = ReviewView(self.window.study, self.window)

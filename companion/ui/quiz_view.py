@@ -1,17 +1,20 @@
-"""A day's quiz, one question at a time, plus model-made practice questions.
+"""A day's quiz, one question at a time, plus practice questions.
 
-Feedback comes at once with the answer key's explanation and a link to the
-lesson section. After a miss, "Explain my mistake" streams the tutor's
-explanation (which starts from the key's answer). At the end, "More practice"
-asks the model for new questions; only those that pass every check are shown.
-The widgets it is built from (shared with the review queue) are in quiz_widgets.py.
+Options are shuffled for each attempt (the session decides; the view shows
+``session.current``). Feedback comes at once with the answer key's explanation
+and a link to the lesson section. After a miss, "Explain my mistake" streams the
+tutor's explanation (which starts from the key's answer). The results page lists
+every miss. "More practice" starts instant questions built from the course data;
+"Questions from the model…" asks the local model for new ones, with progress and
+Cancel, and shows only those that pass every check. The widgets it is built from
+are in quiz_widgets.py (shared with the review queue) and quiz_results.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,13 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from companion.quiz import generation, mistakes
+from companion.quiz.practice import DEFAULT_COUNT as INSTANT_COUNT
+from companion.quiz.practice import is_practice
 from companion.quiz.session import QuizSession
+from companion.ui.quiz_results import ResultsPage, missed_markdown
 
 # review_view.py and stats_view.py import some of these from here; quiz_widgets is their home
 from companion.ui.quiz_widgets import (
     ExplanationView,
     FeedbackView,
-    ResultsPage,
     add_option_buttons,
     feedback_markdown,
     mark_answer,
@@ -57,7 +62,8 @@ class QuizView(QDialog):
         self.explain_job: int | None = None
         self.practice_job: int | None = None
         self.last_result: generation.GenerationResult | None = None
-        self.practice_count = generation.DEFAULT_COUNT
+        self.practice_count = generation.DEFAULT_COUNT  # model-written questions asked for
+        self.instant_count = INSTANT_COUNT
         self.explain_max_tokens = mistakes.MAX_TOKENS
         title = study.course.day(day).title
         self.setWindowTitle(f"Day {day} quiz: {title}")
@@ -69,8 +75,7 @@ class QuizView(QDialog):
             inference.finished.connect(self._on_finished)
             inference.failed.connect(self._on_failed)
         if practice:
-            self._show_end(intro=True)
-            QTimer.singleShot(0, self.more_practice)  # once the dialog is on screen
+            self.more_practice()
         else:
             self.start_bank()
 
@@ -106,18 +111,23 @@ class QuizView(QDialog):
         row = QHBoxLayout()
         self.explain_button = QPushButton("Explain my mistake")
         self.stop_button = QPushButton("Stop")
+        self.end_button = QPushButton("End quiz")
+        self.end_button.setToolTip("Stop here and see what you missed so far (kept in your "
+                                   "stats as a stopped run).")
         self.flag_button = QPushButton("Flag as a bad question")
         self.next_button = QPushButton("Next →")
         self.next_button.setDefault(True)
         for b in (self.explain_button, self.stop_button, self.flag_button):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(self.end_button)
         row.addWidget(self.next_button)
         lay.addLayout(row)
         self.explain_button.clicked.connect(self.explain_mistake)
         self.stop_button.clicked.connect(self.stop_explaining)
         self.flag_button.clicked.connect(self.flag_current)
         self.next_button.clicked.connect(self.next_question)
+        self.end_button.clicked.connect(self.end_quiz)
         self.pages.addWidget(page)
 
         results = self.results_page = ResultsPage()
@@ -127,9 +137,12 @@ class QuizView(QDialog):
         self.practice_progress = results.practice_progress
         self.cancel_button = results.cancel_button
         self.retake_button, self.practice_button = results.retake_button, results.practice_button
+        self.model_button = results.model_button
         self.cancel_button.clicked.connect(self.cancel_practice)
         self.retake_button.clicked.connect(self.start_bank)
         self.practice_button.clicked.connect(self.more_practice)
+        self.model_button.clicked.connect(self.model_practice)
+        results.missed.sectionRequested.connect(self.sectionRequested)
         results.close_button.clicked.connect(self.close)
         self.pages.addWidget(results)
 
@@ -154,8 +167,9 @@ class QuizView(QDialog):
             self._show_end()
             return
         kind = "Practice" if session.kind == "practice" else "Quiz"
-        section = self.study.quiz.section_title(q)
-        self.header.setText(f"{kind} · question {session.index + 1} of {session.total} · "
+        # an instant practice question's section would give "which section…" away
+        section = "" if is_practice(q) else f" · {self.study.quiz.section_title(q)}"
+        self.header.setText(f"{kind} · question {session.index + 1} of {session.total}"
                             f"{section}")
         self.generated_tag.setVisible(q.generated)
         self.flag_button.setVisible(q.generated)
@@ -166,6 +180,8 @@ class QuizView(QDialog):
         self.explanation.clear()
         self.explain_button.hide()
         self.stop_button.hide()
+        self.end_button.setVisible(session.total > 1)
+        self.end_button.setText("End practice" if session.kind == "practice" else "End quiz")
         self.status.setText("Choose an answer (click it, or press its number).")
         self.next_button.setEnabled(False)
         self.next_button.setText("Finish" if session.index + 1 == session.total else "Next →")
@@ -216,12 +232,22 @@ class QuizView(QDialog):
         self._show_question()
         self.status.setText("Flagged: that question is removed and will not be shown again.")
 
+    def end_quiz(self) -> None:
+        """Stop before the last question: the run is kept as stopped, the misses shown."""
+        if self.session is None or self.session.finished:
+            return
+        self.stop_explaining()
+        self.session.finish()
+        self._show_end()
+
     def _show_end(self, intro: bool = False) -> None:
         self.pages.setCurrentIndex(1)
         if intro or self.session is None:
             self.results_page.show_intro(self.day)
         else:
-            self.results_page.show_score(self.session, self.day)
+            quiz = self.study.quiz
+            self.results_page.show_score(self.session, quiz.mastery(self.day),
+                                         missed_markdown(self.session, quiz.section_title))
 
     # ----- explain my mistake --------------------------------------------------------------
     def explain_mistake(self) -> None:
@@ -253,12 +279,29 @@ class QuizView(QDialog):
 
     # ----- more practice -------------------------------------------------------------------
     def more_practice(self) -> None:
+        """Instant practice: questions built from the course data, shown at once."""
+        if self.practice_job is not None:
+            return
+        made = self.study.quiz.practice(self.day, self.instant_count)
+        if not made:
+            self._show_end(intro=True)
+            self.practice_status.setText("This day has no material for instant practice; "
+                                         "try the questions from the model.")
+            return
+        self._start(self.study.quiz.start(self.day, [pq.question for pq in made],
+                                          kind="practice"))
+        self.status.setText(f"{len(made)} practice questions from this day's lesson: fill in "
+                            "the blank, which term, which section. Choose an answer.")
+
+    def model_practice(self) -> None:
+        """Model-written questions: slow with the bundled model, checked before shown."""
         if self.practice_job is not None:
             return
         self._show_end(intro=self.session is None)
         problem = self._problem()
         if problem:
-            self.practice_status.setText(f"More practice needs the tutor model. {problem}")
+            self.practice_status.setText(f"Questions from the model need the tutor model. "
+                                         f"{problem}")
             return
         day = self.study.course.day(self.day)
         existing = self.study.quiz.all_question_texts()
@@ -268,7 +311,7 @@ class QuizView(QDialog):
         self.practice_progress.setValue(0)
         self.practice_status.setText("The local model is writing practice questions from "
                                      "this day's lesson; each one is checked before it is "
-                                     "shown…")
+                                     "shown. With the small bundled model this takes minutes.")
         self.results_page.set_practice_busy(True)
 
     def cancel_practice(self) -> None:

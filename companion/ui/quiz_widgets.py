@@ -3,9 +3,9 @@
 The quiz (quiz_view.py) and the review queue (review_view.py) show a question
 the same way: wrapped option buttons marked ✔/✘, then feedback with the answer
 key's explanation and a link to the lesson. Keeping those pieces here means both
-dialogs look and behave alike. The quiz's own streamed explanation box and its
-results page live here too, so that quiz_view.py holds what the quiz does rather
-than how its widgets are laid out.
+dialogs look and behave alike. The quiz's own streamed explanation box lives
+here too (its results page is in quiz_results.py), so that quiz_view.py holds
+what the quiz does rather than how its widgets are laid out.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from companion.curriculum import Question
-from companion.quiz.session import MASTERY, QuizSession
 from companion.ui.markdown_view import MarkdownView
 
 GOOD = "#2e7d32"
@@ -94,11 +92,11 @@ def feedback_markdown(question: Question, chosen: int, correct: bool, section_ti
         verdict = "**✔ Correct.**"
     else:
         verdict = (f"**✘ Not quite.** You chose {chosen + 1}; the answer is "
-                   f"**{question.answer + 1}) {_md(question.correct_option)}**.")
-    return f"{verdict}\n\n{_md(question.explanation)}\n\n{link}"
+                   f"**{question.answer + 1}) {md_text(question.correct_option)}**.")
+    return f"{verdict}\n\n{md_text(question.explanation)}\n\n{link}"
 
 
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
     """Model text shown as literal text inside Markdown (it is sanitized again later)."""
     for ch in "\\`*_[]>#":
         text = text.replace(ch, "\\" + ch)
@@ -189,68 +187,3 @@ class ExplanationView(MarkdownView):
 
     def show_markdown(self, text: str) -> None:
         self.set_markdown(text)  # model text: sanitized by render.to_html
-
-
-class ResultsPage(QWidget):
-    """The quiz's last page: the score, then "More practice" with its progress and Cancel.
-
-    Only the look lives here; the quiz dialog connects the buttons to what they do.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        self.score_label = plain_label(bold=True, scale=1.6)
-        self.score_label.setAccessibleName("Score")
-        self.result_label = plain_label()
-        lay.addWidget(self.score_label)
-        lay.addWidget(self.result_label)
-        lay.addSpacing(12)
-        self.practice_status = plain_label()
-        self.practice_status.setAccessibleName("Practice status")
-        self.practice_progress = QProgressBar(self)
-        self.practice_progress.setFormat("Writing question %v of %m…")
-        self.cancel_button = QPushButton("Cancel")
-        prow = QHBoxLayout()
-        prow.addWidget(self.practice_progress, 1)
-        prow.addWidget(self.cancel_button)
-        lay.addWidget(self.practice_status)
-        lay.addLayout(prow)
-        lay.addStretch(1)
-        brow = QHBoxLayout()
-        self.retake_button = QPushButton("Take the day's quiz again")
-        self.practice_button = QPushButton("More practice")
-        self.practice_button.setToolTip("Ask the local model for new questions about this "
-                                        "day's lesson; only checked ones are shown.")
-        self.close_button = QPushButton("Close")
-        brow.addWidget(self.retake_button)
-        brow.addWidget(self.practice_button)
-        brow.addStretch(1)
-        brow.addWidget(self.close_button)
-        lay.addLayout(brow)
-        self.set_practice_busy(False)
-
-    def set_practice_busy(self, busy: bool) -> None:
-        """While the model writes questions: show progress and Cancel, and block a restart."""
-        self.practice_progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.practice_button.setEnabled(not busy)
-        self.retake_button.setEnabled(not busy)
-
-    def show_intro(self, day: int) -> None:
-        self.score_label.setText(f"Practice for day {day}")
-        self.result_label.setText("")
-
-    def show_score(self, session: QuizSession, day: int) -> None:
-        """The score, and what it means: mastery for the day's quiz, nothing for practice."""
-        if session.kind == "practice":
-            self.score_label.setText(f"Practice: {session.correct} of {session.answered} correct")
-            self.result_label.setText("Practice questions do not count towards mastery.")
-            return
-        self.score_label.setText(f"Score: {session.correct} / {session.total} "
-                                 f"({session.percent}%)")
-        lines = [f"Day {day} mastered!" if session.mastered else
-                 f"{round(MASTERY * 100)}% or better masters the day."]
-        if session.missed:
-            lines.append(f"{session.missed} missed question(s) are in your review queue.")
-        self.result_label.setText("\n".join(lines))

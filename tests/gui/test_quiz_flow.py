@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from companion.quiz import bank, generation, scheduling
@@ -31,8 +31,10 @@ def take_day4_missing(qtbot, window, panel, missed: tuple[int, ...]):
     view = panel.quiz_view
     assert view is not None and view.isVisible() and view.day == 4
     questions = bank.day_questions(window.study.course, 4)
-    for i, q in enumerate(questions):
-        assert view.question_label.text() == q.question
+    for i, bank_q in enumerate(questions):
+        q = view.session.current  # as shown: options in this attempt's order
+        assert view.question_label.text() == bank_q.question == q.question
+        assert [b.option for b in view.option_buttons[:len(q.options)]] == list(q.options)
         choice = (q.answer + 1) % len(q.options) if i in missed else q.answer
         _click(qtbot, view.option_buttons[choice])
         assert ("Correct" in view.feedback.toPlainText()) == (i not in missed)
@@ -49,13 +51,21 @@ def test_missing_two_on_day_4_makes_two_due_cards_shown_everywhere(qtbot, window
     assert view.pages.currentIndex() == 1
     n = len(questions)
     assert view.score_label.text() == f"Score: {n - 2} / {n} ({round(100 * (n - 2) / n)}%)"
-    assert "Day 4 mastered!" in view.result_label.text()
+    assert "To master day 4: explain 2 more of its 4 concepts back" in view.result_label.text()
     assert "2 missed question(s)" in view.result_label.text()
+    missed = view.results_page.missed.toPlainText()
+    for i in (2, 7):  # every miss with both answers and the explanation
+        assert questions[i].question in missed and questions[i].correct_option in missed
+        assert questions[i].explanation[:40] in missed
+    assert "What you missed (2)" in missed
+    assert f"lesson:4#{questions[2].section}" in view.results_page.missed.toHtml()
+    qtbot.waitUntil(lambda: view.results_page.missed.height() > 300)  # the list takes the room
+    assert view.grab().save(str(SHOTS / "quiz-results.png"))
     due = store.due_cards(window.study.db)
     assert {c.question_id for c in due} == {questions[2].id, questions[7].id}
     assert panel.review_action.text().replace("&", "") == "Review (2 due)"
     day_item = window.day_list._items[4]
-    assert "★" in day_item.text(1) and "↻2" in day_item.text(1)
+    assert "★" not in day_item.text(1) and "↻2" in day_item.text(1)  # concepts still to do
     assert "↻" not in window.day_list._items[3].text(1)
 
 
@@ -67,7 +77,8 @@ def test_review_rates_cards_and_they_leave_the_queue(qtbot, window, panel):
     review.activateWindow()
     qtbot.waitUntil(review.isActiveWindow)
     assert not review.grade_buttons[scheduling.Grade.GOOD].isEnabled()  # answer first
-    first = review.question
+    first = review.question  # as shown in this sitting
+    assert [b.option for b in review.option_buttons[:len(first.options)]] == list(first.options)
     _click(qtbot, review.option_buttons[first.answer])
     assert review.grade_buttons[scheduling.Grade.GOOD].isDefault()
     assert "10 min" in review.grade_buttons[scheduling.Grade.GOOD].text()
@@ -107,11 +118,54 @@ def test_model_not_ready_is_said_plainly(qtbot, window, panel):
     _click(qtbot, view.explain_button)
     assert "not ready yet" in view.explanation.toPlainText()
     assert view.explain_job is None
-    practice = panel.open_practice()
-    qtbot.waitUntil(lambda: "needs the tutor model" in practice.practice_status.text())
-    assert "not ready yet" in practice.practice_status.text() and practice.practice_job is None
+    view.end_quiz()
+    _click(qtbot, view.model_button)
+    assert "need the tutor model" in view.practice_status.text()
+    assert "not ready yet" in view.practice_status.text() and view.practice_job is None
     window.features.inference.modelFailed.emit("model.gguf is damaged")
     assert "could not be loaded: model.gguf is damaged" in panel.model_problem()
+
+
+def test_more_practice_starts_instant_questions_without_the_model(qtbot, window, panel):
+    window.show_day(4)
+    view = panel.open_practice()  # the model is not loaded: practice works anyway
+    session = view.session
+    assert session is not None and session.kind == "practice" and view.pages.currentIndex() == 0
+    assert session.total == view.instant_count and view.practice_job is None
+    assert all(q.id.startswith("prac-d04-") for q in session.questions)
+    first = session.current
+    assert view.question_label.text() == first.question
+    assert view.header.text() == f"Practice · question 1 of {session.total}"  # no section
+    assert not view.generated_tag.isVisible()
+    label = view.status
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert view.grab().save(str(SHOTS / "quiz-practice-instant.png"))
+    for i in range(session.total):
+        q = view.session.current
+        _click(qtbot, view.option_buttons[q.answer if i else (q.answer + 1) % len(q.options)])
+        _click(qtbot, view.next_button)
+    assert view.pages.currentIndex() == 1
+    assert view.score_label.text() == f"Practice: {session.total - 1} of {session.total} correct"
+    assert "What you missed (1)" in view.results_page.missed.toPlainText()
+    assert store.due_cards(window.study.db)[0].question_id == session.questions[0].id
+
+
+def test_ending_a_quiz_early_keeps_it_as_stopped_and_shows_the_misses(qtbot, window, panel):
+    window.show_day(5)
+    view = panel.open_quiz()
+    total = view.session.total
+    for i in range(total - 1):
+        q = view.session.current
+        _click(qtbot, view.option_buttons[(q.answer + 1) % len(q.options) if i == 1
+                                          else q.answer])
+        _click(qtbot, view.next_button)
+    _click(qtbot, view.end_button)
+    assert view.pages.currentIndex() == 1
+    assert view.score_label.text() == f"Stopped after {total - 1} of {total}: {total - 2} correct"
+    assert "marked stopped" in view.result_label.text()
+    assert "What you missed (1)" in view.results_page.missed.toPlainText()
+    [run] = window.study.quiz.stats().runs
+    assert run.stopped and run.answered == total - 1 and not run.complete
 
 
 def test_generated_questions_are_marked_counted_and_can_be_flagged(qtbot, window, panel):
@@ -148,20 +202,42 @@ def test_none_passing_is_said_and_nothing_is_shown(qtbot, window, panel):
     assert "None passed, so none of them are shown" in text
 
 
-def test_stats_view_draws_scores_and_reviews(qtbot, window, panel):
+def test_stats_view_draws_scores_runs_and_reviews_with_axes(qtbot, window, panel):
     _, questions = take_day4_missing(qtbot, window, panel, (5,))
     percent = round(100 * (len(questions) - 1) / len(questions))
+    panel.quiz_view.close()
+    window.show_day(2)
+    stopped = panel.open_quiz()  # a run stopped after one answer
+    _click(qtbot, stopped.option_buttons[stopped.session.current.answer])
+    stopped.close()
     panel.stats_action.trigger()
     stats = panel.stats_view
-    assert stats.mastered_label.text() == "1 / 14"
+    assert stats.mastered_label.text() == "0 / 14"  # quiz passed; concepts still to explain
+    assert stats.concepts_label.text().startswith("0 / ")
     assert stats.streak_label.text() == "1"
-    assert stats.scores.bars[3] == ("4", percent, str(percent)) and 3 in stats.scores.highlight
-    assert f"4: {percent}" in stats.scores.accessibleDescription()
+    assert stats.score_bars[3] == (4, percent) and "day 4: " in stats.scores.accessibleDescription()
+    for chart, left, bottom in ((stats.scores, "Best score (%)", "Course day"),
+                                (stats.runs_plot, "Score (%)", "Date"),
+                                (stats.reviews, "Reviews", "Date")):
+        assert chart.getAxis("left").labelText == left
+        assert chart.getAxis("bottom").labelText == bottom
+    assert [complete for _, _, complete in stats.run_points] == [False, True]  # newest first
+    table = stats.runs_table
+    assert table.rowCount() == 2
+    day2 = len(bank.day_questions(window.study.course, 2))
+    assert table.item(0, 3).text() == f"stopped after 1 of {day2} (1 correct)"
+    assert table.item(1, 3).text().startswith(f"{len(questions) - 1}/{len(questions)}")
+    for chart in (stats.runs_plot, stats.reviews):  # calendar dates, not raw seconds
+        assert isinstance(chart.getAxis("bottom"), pg.DateAxisItem)
+    # the stats follow the quiz: a review done while they are open appears at once
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = panel.review_view
+    _click(qtbot, review.option_buttons[review.question.answer])
+    _click(qtbot, review.grade_buttons[scheduling.Grade.GOOD])
+    assert stats.reviews_label.text() == "1" and stats.review_bars[-1][1] == 1
+    stats.resize(1040, 760)
     image = stats.grab().toImage()
     assert image.save(str(SHOTS / "quiz-stats.png"))
-    green = QColor("#2e7d32").rgb()
-    assert any(image.pixel(x, y) == green for x in range(0, image.width(), 2)
-               for y in range(0, image.height(), 2))
 
 
 def test_views_close_cleanly_and_a_restore_closes_open_ones(qtbot, window, panel):

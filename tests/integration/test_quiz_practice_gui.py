@@ -24,14 +24,17 @@ def live(window, qtbot):
     return window, panel
 
 
-def test_more_practice_shows_only_checked_questions_and_the_rejected_count(qtbot, live):
+def test_model_questions_show_only_checked_ones_and_the_rejected_count(qtbot, live):
     window, panel = live
-    view = panel.open_practice()
+    view = panel.open_practice()  # instant questions first, at once
+    assert view.session.kind == "practice" and view.practice_job is None
+    view.end_quiz()
     view.practice_count = 3  # keeps the test short; the app asks for 5
     progress: list[tuple[int, int]] = []
     window.features.inference.progress.connect(
         lambda _id, done, total: progress.append((done, total)))
     with qtbot.waitSignal(window.features.inference.finished, timeout=240_000):
+        qtbot.mouseClick(view.model_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: view.practice_job is not None)
         assert view.cancel_button.isVisible() and view.practice_progress.isVisible()
     assert progress  # progress reached the bar while the model worked
@@ -66,7 +69,7 @@ def test_explain_my_mistake_streams_an_answer_that_starts_from_the_key(qtbot, li
     window, panel = live
     view = panel.open_quiz()
     view.explain_max_tokens = 60
-    q = view.session.current
+    q = view.session.current  # as shown: options shuffled for this attempt
     wrong = (q.answer + 1) % len(q.options)
     qtbot.mouseClick(view.option_buttons[wrong], Qt.MouseButton.LeftButton)
     chunks: list[str] = []
