@@ -2,7 +2,8 @@
 
 Answering first and rating second keeps the learner honest with themselves; the
 suggested rating follows the answer (Again after a miss) and each button shows
-when the card would come back, straight from FSRS.
+when the card would come back, straight from FSRS. Options come in a fresh order
+each time (the session shuffles them), so a card is remembered by its answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.quiz import scheduling
+from companion.quiz.practice import is_practice
 from companion.quiz.review import ReviewSession
 from companion.quiz.scheduling import Grade
 from companion.ui.quiz_view import FeedbackView, feedback_markdown, plain_label
@@ -92,9 +94,10 @@ class ReviewView(QDialog):
         if question is None:
             self._finished()
             return
-        section = self.session.section_title()
+        # an instant practice question's section would give "which section…" away
+        section = "" if is_practice(question) else f" · {self.session.section_title()}"
         self.header.setText(f"Card {self.session.position + 1} of {self.session.total} due · "
-                            f"day {question.day} · {section}"
+                            f"day {question.day}{section}"
                             + (" · generated question" if question.generated else ""))
         self.question_label.setText(question.question)
         show_options(self.option_buttons, question.options)

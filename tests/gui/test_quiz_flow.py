@@ -253,3 +253,16 @@ def test_views_close_cleanly_and_a_restore_closes_open_ones(qtbot, window, panel
     window.changed.emit(Changes(study=True))  # what a restore from backup publishes
     qtbot.waitUntil(lambda: panel.quiz_view is None)
     assert not shiboken6.isValid(second)
+
+
+def test_a_missed_practice_question_is_reviewed_without_its_section_given_away(qtbot, window,
+                                                                                panel):
+    window.show_day(4)
+    view = panel.open_practice()
+    q = view.session.current
+    _click(qtbot, view.option_buttons[(q.answer + 1) % len(q.options)])
+    view.close()
+    review = panel.open_review()
+    assert review.question.id == q.id and review.session.total == 1
+    assert review.header.text() == "Card 1 of 1 due · day 4"
+    assert review.question.correct_option == q.correct_option
