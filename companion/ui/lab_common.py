@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from companion.jobs import JobContext
+from companion.jobs import Cancelled, JobContext
 from companion.lab.model_access import LabModel, for_engine
 from companion.tutor.engine import ModelError
 from companion.ui import theme
@@ -41,6 +41,8 @@ def _guarded(work: ModelWork):
             return model, work(model, ctx)
         except (ValueError, ModelError) as exc:
             return _Problem(str(exc))
+        except Cancelled:
+            return _Problem("Stopped.")
 
     return job
 

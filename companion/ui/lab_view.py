@@ -64,6 +64,7 @@ class LabWindow(QDialog):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.tiny_model.showCode.connect(self._show_code)
         inference.modelReady.connect(lambda *_: self._refresh_model())
+        inference.modelFailed.connect(self._model_failed)
         self._refresh_model()
 
     # ----- which model ----------------------------------------------------------------
@@ -83,6 +84,10 @@ class LabWindow(QDialog):
                                "use the bundled one meanwhile)")
         if self.isVisible():
             self._tab_shown(self.tabs.currentIndex())
+
+    def _model_failed(self, message: str) -> None:
+        self.model.setText(f"Model: the tutor's model could not be loaded ({message}). "
+                           "Anatomy and quantization read the bundled model meanwhile.")
 
     def _tab_shown(self, index: int) -> None:
         tab = self.tabs.widget(index)

@@ -158,3 +158,31 @@ def test_saving_to_another_days_notes_keeps_what_is_there(window, lab, study, qt
     assert window.notes.day != 7
     view._save_to_notes(7, "**Lab run** output")
     assert study.notes.body(7) == "My own words about sampling.\n\n**Lab run** output\n"
+
+
+def test_stop_during_continuations_says_stopped(window, lab, fake_engine, qtbot):
+    fake_engine(["unused"])
+    tab = lab.open("next-token", "Once upon a time").next_token
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60_000)
+    tab.compare()
+    tab.busy.cancel_btn.click()
+    qtbot.waitUntil(lambda: tab.job is None, timeout=60_000)
+    assert tab.error.text() == "Stopped." and tab.compare_btn.isEnabled()
+
+
+def test_compare_two_installed_tokenizers(window, companion_home, qtbot, fake_engine):
+    import shutil
+
+    from companion import paths
+    from companion.tutor.model_files import bundled_model_path
+
+    paths.models_dir().mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bundled_model_path(), paths.models_dir() / "my-copy.gguf")
+    fake_engine(["unused"])
+    tab = LabFeature(window, window.features.inference).open("tokenizer", "same words").tokenizer
+    index = tab.compare_with.findText("my-copy")
+    assert index > 0
+    tab.compare_with.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: tab.right.isVisible() and "my-copy" in tab.right.toPlainText(),
+                    timeout=60_000)
+    assert tab.summary.text() == "Both tokenizers use 2 tokens for this text."

@@ -48,3 +48,4 @@ def test_a_small_real_gguf_without_attention_fields_still_reads(tmp_path):
     assert a.layers == 1 and a.parameters == 16 * 8 + 8
     with pytest.raises(ValueError):
         anatomy.memory(a, 0)
+
