@@ -28,8 +28,8 @@ class TutorService(Service):
         """True once ``warm_up`` has run for this course (asking is then instant)."""
         from companion.tutor import course_index, semantic
 
-        kept = course_index._BUILT.get(id(self.course))
-        return kept is not None and id(kept[1]) in semantic._VECTORS
+        index = course_index._BUILT.get(course_index.fingerprint(self.course))
+        return index is not None and id(index) in semantic._VECTORS
 
     def warm_up(self) -> None:
         """Build the course index and paragraph vectors now (about 1 s), not at the first Ask."""

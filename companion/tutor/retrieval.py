@@ -13,6 +13,7 @@ it. Thresholds are calibrated on ``benchmarks/data/retrieval.toml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
@@ -38,6 +39,7 @@ TERM_BONUS = 2.0  # the section that explains a term the question names
 DEFINITION_WEIGHT = 0.25  # a question that paraphrases a key term's definition
 SPECIFIC_NAME = 2.5  # summed IDF a term's name needs to count as named
 SENTENCE_WEIGHT = 1.0  # the best paragraph, next to the whole section's BM25
+DAY_BONUS = 1.5  # "ask about this day", or "day 7" in the question: its sections first
 MEANING_WEIGHT = 3.0  # paragraph similarity next to the word score (both about 0..1)
 # The off-course gate, calibrated on benchmarks/data/retrieval.toml (see find()):
 MIN_COVERAGE = 0.32  # share of the question's weight the best sections cover, or ...
@@ -203,7 +205,7 @@ def rank(index: CourseIndex, query: Query, day: int | None = None,
         sim = float(meaning[i]) if meaning is not None else 0.0
         score = lexical[i] / top + MEANING_WEIGHT * sim
         if day is not None and s.day == day:
-            score *= 1.25
+            score += DAY_BONUS
         if prefer == (s.day, s.id):  # the section whose code the question quotes
             score += 2.0
         if lexical[i] or sim > 0:
@@ -285,6 +287,9 @@ def find(course: Course, question: str, previous: str = "", day: int | None = No
     a paragraph close in meaning.
     """
     index = index_for(course)
+    named_day = re.search(r"\bday\s+(\d{1,2})\b", question, re.IGNORECASE)
+    if day is None and named_day and 1 <= int(named_day.group(1)) <= len(course.days):
+        day = int(named_day.group(1))
     query = make_query(index, f"{question} {extra}".strip(), previous)
     ranked = rank(index, query, day, use_meaning, prefer)
     cov = coverage(index, query, ranked)

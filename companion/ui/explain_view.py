@@ -1,4 +1,9 @@
-"""Explain code: paste code (or pick a lesson's code block), get a streamed explanation."""
+"""Explain code: the course's note (or a walk-through) at once, then the model's checked words.
+
+A lesson's own code block shows its authored note first; other Python gets a
+structural walk-through with links to the sections that use the same operations.
+The model's explanation streams under it, sentence by sentence, each checked.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion import render
-from companion.tutor.code_explain import CodeExplanation, explain_code
+from companion.tutor import prompts
+from companion.tutor.code_explain import CodeExplanation, course_part, explain_code
 from companion.ui import theme
 from companion.ui.inference import Inference
 from companion.ui.markdown_view import MarkdownView
@@ -48,7 +54,10 @@ class ExplainView(QDialog):
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b85c00; font-weight: bold;")
         self.explanation = MarkdownView(self)
+        self.explanation.internal_links = True
         self.explanation.setAccessibleName("Explanation")
+        self.explanation.internalLinkClicked.connect(window.open_internal_link)
+        self.window_ = window
         row = QHBoxLayout()
         row.addWidget(QLabel("Language:", self))
         row.addWidget(self.language)
@@ -69,6 +78,7 @@ class ExplainView(QDialog):
         self.stop_btn.clicked.connect(self.stop)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start)
         inference.text.connect(self._on_text)
+        inference.status.connect(self._on_status)
         inference.finished.connect(self._on_finished)
         inference.failed.connect(self._on_failed)
 
@@ -84,15 +94,20 @@ class ExplainView(QDialog):
         if not code.strip():
             self.notice.setText("Paste some code to explain first.")
             return
-        if not self.inference.ready:
-            self.notice.setText("The tutor model is not ready yet (see the status bar).")
-            return
-        self.notice.setText("")
-        self.explanation.set_markdown("")
+        course = self.window_.study.course
+        first = course_part(code[:200_000], language, course)  # no model: shown at once
+        pending = CodeExplanation("", code, "", {}, "", False, first.answer, first.source,
+                                  citations=first.citations)
+        self.explanation.set_markdown(pending.markdown() + f"\n\n**{prompts.EXPLANATION}**\n\n")
         self.highlighted.setHtml(render.highlight(code[:200_000], language,
                                                   theme.is_dark(self)))
+        if not self.inference.ready:
+            self.notice.setText("The tutor model is not ready yet (see the status bar); "
+                                "the course part is shown above.")
+            return
+        self.notice.setText("")
         self.job = self.inference.submit(
-            lambda engine, ctx: explain_code(engine, code, language, ctx))
+            lambda engine, ctx: explain_code(engine, code, language, ctx, course=course))
         self.explain_btn.setEnabled(False)
         self.stop_btn.setEnabled(True)
 
@@ -107,6 +122,11 @@ class ExplainView(QDialog):
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertText(text)
 
+    @Slot(int, str)
+    def _on_status(self, job_id: int, words: str) -> None:
+        if job_id == self.job:
+            self.notice.setText(words)
+
     def _done(self) -> None:
         self.job = None
         self.explain_btn.setEnabled(True)
@@ -117,7 +137,8 @@ class ExplainView(QDialog):
         if job_id != self.job or not isinstance(result, CodeExplanation):
             return
         self._done()
-        self.explanation.set_markdown(result.text + (" *(stopped)*" if result.stopped else ""))
+        self.notice.setText("")
+        self.explanation.set_markdown(result.markdown())
         if result.cut_note:
             self.notice.setText("⚠ " + result.cut_note)
             self.highlighted.setHtml(render.highlight(result.code, self.language.currentText(),

@@ -133,6 +133,8 @@ class TutorPanel(ChatsMixin, QDockWidget):
         inference.modelReady.connect(self._model_ready)
         window.changed.connect(self._changed)
         self._coached: Prepared | None = None
+        self._pending_args: tuple[int | None, bool | None] = (None, None)
+        self._waiting: tuple[Prepared, bool] | None = None  # an answer waiting for the model
         self.ready = False  # the course index is built off the GUI thread first
         run_in_background(self, lambda _ctx: self.study.tutor.warm_up(),
                           on_success=self._warmed)
@@ -141,9 +143,9 @@ class TutorPanel(ChatsMixin, QDockWidget):
 
     def _warmed(self, _result: object) -> None:
         self.ready = True
-        if self._pending_question and self.job is None and self.inference.ready:
+        if self._pending_question and self.job is None:
             question, self._pending_question = self._pending_question, ""
-            self.ask(question)
+            self.ask(question, *self._pending_args)
 
     def add_banner(self, widget: QWidget) -> QWidget:
         """Put ``widget`` at the top of the panel with a close button; returns the frame."""
@@ -182,16 +184,16 @@ class TutorPanel(ChatsMixin, QDockWidget):
 
     @Slot(str, str)
     def _model_ready(self, _name: str, _where: str) -> None:
-        if self._pending_question and self.job is None and self.ready:
-            question, self._pending_question = self._pending_question, ""
-            self.ask(question, coach=False)
+        if self._waiting is not None and self.job is None:
+            (prepared, anyway), self._waiting = self._waiting, None
+            self._explain(prepared, anyway)
 
     # ----- asking --------------------------------------------------------------------------
     def ask_about_day(self) -> None:
         day = self.window_.study.course.day(self.window_.current_day())
         text = self.question.toPlainText().strip() or \
             f"Explain the main ideas of day {day.number}: {day.title}."
-        self.ask(text, day.number)
+        self.ask(text, day.number, coach=False)  # an overview: the answer, not hints
 
     def ask(self, text: str | None = None, day: int | None = None,
             coach: bool | None = None) -> None:
@@ -204,7 +206,7 @@ class TutorPanel(ChatsMixin, QDockWidget):
             self.question.setFocus()
             return
         if not self.ready and not self.study.tutor.is_warm():
-            self._pending_question = question
+            self._pending_question, self._pending_args = question, (day, coach)
             self.status.setText("Getting the course ready; your question follows at once.")
             return
         study = self.study
@@ -246,17 +248,20 @@ class TutorPanel(ChatsMixin, QDockWidget):
             self.status.setText("Not in the course. Use “Answer anyway” for the model's own "
                                 "answer, unchecked.")
             return
-        if not self.inference.ready:
-            self._pending_question = question
-            self.render()
-            self.status.setText("The tutor model is still loading; the explanation follows "
-                                "as soon as it is ready.")
-            return
+        self._explain(prepared, anyway)
+
+    def _explain(self, prepared: Prepared, anyway: bool) -> None:
+        """Show the course part and, once the model is there, stream its checked words."""
         parts = {"not_from_course": not prepared.on_course, "anyway": anyway,
                  "excerpt": [p.to_json() for p in prepared.excerpt.parts]
                  if prepared.excerpt else []}
         self.render(pending=prompts.answer_markdown(parts, pending=True))
-        conversation = study.tutor.conversation(self.chat_id)
+        if not self.inference.ready:
+            self._waiting = (prepared, anyway)
+            self.status.setText("The tutor model is still loading; its explanation follows "
+                                "as soon as it is ready.")
+            return
+        conversation = self.study.tutor.conversation(self.chat_id)
         self.job = self.inference.submit(
             lambda engine, ctx: conversation.answer(engine, prepared, ctx, anyway=anyway))
         self.status.setText("Waiting for the model…")
