@@ -20,11 +20,11 @@ from companion.services import Changes
 from companion.ui.explain_back_view import ExplainBackView
 from companion.ui.quiz_view import QuizView
 from companion.ui.review_view import ReviewView
-from companion.ui.stats_view import StatsView
 
 if TYPE_CHECKING:
     from companion.ui.inference import Inference
     from companion.ui.main_window import MainWindow
+    from companion.ui.stats_view import StatsView
 
 MAX_WAIT_MS = 6 * 3600 * 1000  # re-arm at least every 6 hours (clock changes, sleep)
 
@@ -153,6 +153,10 @@ class QuizPanel(QObject):
         return view
 
     def open_stats(self) -> StatsView:
+        # imported on first use: the plotting library takes ~0.5 s to load, not worth
+        # adding to every start of the app
+        from companion.ui.stats_view import StatsView
+
         view = StatsView(self.window.study, self.window)
         self._keep("stats", view)
         return view
