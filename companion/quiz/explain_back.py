@@ -25,9 +25,13 @@ from functools import lru_cache
 from companion.curriculum import Concept, Course, KeyPoint, Match, Misconception
 from companion.text import markdown_to_plain, sentences, tidy
 
-NEGATIONS = frozenset("""not no never neither nor cannot without isn't aren't wasn't weren't
-doesn't don't didn't won't can't couldn't shouldn't wouldn't hardly nothing none""".split())
+NEGATIONS = frozenset("""not never neither nor cannot isn't aren't wasn't weren't doesn't
+don't didn't won't can't couldn't shouldn't wouldn't""".split())
+# these negate the words right after them ("no speed-up"), not a whole clause: "without
+# scaling the scores grow" still says that the scores grow
+NEAR_NEGATIONS = frozenset("no without nothing none hardly".split())
 LOOK_BACK = 4  # words before a match that may negate it
+NEAR = 2
 CLAUSE_END = re.compile(r"[.;:!?,()]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b")
 MAX_CHARS = 20_000  # a pasted essay is still checked, but not a whole book
 
@@ -80,13 +84,14 @@ def _pattern(alternative: str) -> re.Pattern[str]:
 
 def _negated(text: str, start: int, alternative: str) -> bool:
     """A negation word within ``LOOK_BACK`` words before ``start``, in the same clause."""
-    if alternative.split()[0].strip(".,") in NEGATIONS or "n't" in alternative \
-            or alternative.startswith(("not ", "no ", "without ")):
+    first = alternative.split()[0].strip(".,")
+    if first in NEGATIONS or first in NEAR_NEGATIONS or "n't" in alternative:
         return False
     before = text[max(0, start - 80):start]
     clause = CLAUSE_END.split(before)[-1]
     words = re.findall(r"[a-z']+", clause)[-LOOK_BACK:]
-    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+    return any(w in NEGATIONS or w.endswith("n't") for w in words) or \
+        any(w in NEAR_NEGATIONS for w in words[-NEAR:])
 
 
 def find(match: Match, text: str) -> tuple[int, int] | None:

@@ -72,6 +72,11 @@ def test_a_negated_key_point_is_not_counted():
     later = explain_back.check(COURSE, SCALING, "It is not slow, but the variance grows "
                                                 "with d_k.")
     assert 0 in later.covered
+    # "without X" negates X, not the rest of the sentence
+    without = explain_back.check(COURSE, SCALING, "Without scaling the scores grow with d_k.")
+    assert 0 in without.covered
+    assert explain_back.check(COURSE, SCALING, "There is no speed-up from it, but the "
+                                               "variance grows with d_k").misconceptions == ()
 
 
 def test_an_off_topic_text_covers_nothing():
