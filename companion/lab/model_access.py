@@ -13,7 +13,7 @@ match the KV cache), so the tutor's prompt cache stays correct after a Lab exper
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class LabModel:
     path: Path
     note: str = ""  # why this model is used, when it is not simply the tutor's
     engine: Any = None  # the tutor's engine when this is its model (for its thread count)
+    _start: int | None = field(default=None, repr=False)  # -1: the model has none
 
     @property
     def name(self) -> str:
@@ -48,19 +49,34 @@ class LabModel:
         return int(self.llm.n_ctx())
 
     @property
-    def bos(self) -> int | None:
-        bos = int(self.llm.token_bos())
-        return bos if bos >= 0 and self.llm._model.add_bos_token() else None
+    def start(self) -> int | None:
+        """The token a document starts with in training, read before any text.
+
+        Models with a BOS token say so; GPT-2-style models such as SmolLM2 have none but
+        separate training documents with ``<|endoftext|>``. Without any start token the
+        first position sees no context at all and every measurement after it is skewed
+        (SmolLM2 finds "The cat sat on the mat." about 15 times more surprising).
+        """
+        if self._start is None:
+            bos = int(self.llm.token_bos())
+            if bos >= 0 and self.llm._model.add_bos_token():
+                self._start = bos
+            else:
+                ids = self.llm.tokenize(b"<|endoftext|>", add_bos=False, special=True)
+                self._start = ids[0] if len(ids) == 1 and self.is_special(ids[0]) else -1
+        return self._start if self._start >= 0 else None
 
     @property
     def eos(self) -> int:
         return int(self.llm.token_eos())
 
     # ----- tokens ------------------------------------------------------------------------
-    def tokenize(self, text: str, add_bos: bool = False) -> list[int]:
-        """Token ids of ``text`` as the model reads plain text (special markers not parsed)."""
+    def tokenize(self, text: str, start: bool = False) -> list[int]:
+        """Token ids of ``text`` as the model reads plain text (special markers not parsed);
+        with ``start``, after the document-start token (see ``start``)."""
         tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
-        return ([self.bos] if add_bos and self.bos is not None else []) + list(tokens)
+        first = self.start if start else None
+        return ([first] if first is not None else []) + list(tokens)
 
     def piece(self, token: int) -> bytes:
         """The exact bytes a token stands for (a piece of a multi-byte character may be

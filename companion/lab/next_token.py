@@ -83,7 +83,7 @@ def next_token(model: LabModel, prompt: str, tokens: list[int] | None = None) ->
     """Score every possible next token after ``prompt`` (or after ``tokens`` if given)."""
     import time
 
-    ids = list(tokens) if tokens is not None else model.tokenize(prompt, add_bos=True)
+    ids = list(tokens) if tokens is not None else model.tokenize(prompt, start=True)
     start = time.perf_counter()
     logits = model.next_logits(ids)
     took = time.perf_counter() - start
@@ -102,7 +102,7 @@ def continue_both(model: LabModel, prompt: str, s: Settings, n: int = 24, seed: 
                   ctx: JobContext | None = None) -> Continuation:
     """Greedy and sampled continuations side by side, ``n`` tokens each."""
     ctx = ctx or JobContext()
-    start = model.tokenize(prompt, add_bos=True)
+    start = model.tokenize(prompt, start=True)
     texts = []
     for run, mode in enumerate(("greedy", "sampled")):
         rng = np.random.default_rng(seed)
@@ -156,7 +156,7 @@ class Surprise:
 
 def surprise(model: LabModel, text: str) -> Surprise:
     """Token by token: how likely the model found each token of ``text`` before it came."""
-    tokens = model.tokenize(text, add_bos=True)
+    tokens = model.tokenize(text, start=True)
     if len(tokens) < 2:
         raise ValueError("Type a sentence of at least two tokens to measure surprise.")
     logits = model.all_logits(tokens)
