@@ -156,6 +156,8 @@ class QuizView(QDialog):
         self._start(self.study.quiz.start(self.day, questions))
 
     def _start(self, session: QuizSession) -> None:
+        if self.session is not None and not self.session.finished:
+            self.session.finish()  # replaced part-way: kept as stopped
         self.session = session
         self.pages.setCurrentIndex(0)
         self._show_question()
