@@ -142,6 +142,4 @@ def build_ladder(course: Course, found: Found, excerpt_sentences: list[Sentence]
 def key_sentences(course: Course, excerpt) -> list[Sentence]:
     """The index's sentences that make up an excerpt (to pick the cloze from them)."""
     index = index_for(course)
-    texts = {p.text for p in excerpt.parts} if excerpt else set()
-    joined = " ".join(texts)
-    return [s for s in index.sentences if s.text in joined]
+    return [index.sentences[i] for p in (excerpt.parts if excerpt else ()) for i in p.sentences]

@@ -82,6 +82,7 @@ class Sentence:
     text: str
     roots: frozenset[str]
     words: int
+    before_code: bool = False  # introduces a formula or code block that follows it
 
 
 @dataclass
@@ -136,15 +137,24 @@ class CourseIndex:
         return self.idf.get(word_root, self.max_idf)
 
 
+CODE_MARK = "\x00code\x00"
+
+
 def lesson_units(markdown: str) -> list[list[str]]:
     """Prose paragraphs of a section as lists of sentences; each list item is one sentence.
 
     Code, tables, figures and captions are left out: the learner reads whole sentences.
+    A code block leaves ``CODE_MARK`` as a paragraph of its own, so callers know what a
+    sentence ending in ":" introduces.
     """
-    body = re.sub(r"```.*?```", "\n\n", markdown, flags=re.S)
+    body = re.sub(r"```.*?```", f"\n\n{CODE_MARK}\n\n", markdown, flags=re.S)
     found: list[list[str]] = []
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
+        if block == CODE_MARK:
+            if found and found[-1] != [CODE_MARK]:
+                found.append([CODE_MARK])
+            continue
         if not block or block.startswith(("#", "|", "!", "<")) or block.startswith("*Figure"):
             continue
         lines = block.splitlines()
@@ -180,11 +190,16 @@ def build(course: Course, synonyms_path: Path = SYNONYMS_FILE) -> CourseIndex:
                 f"{note.summary} {note.walkthrough}")
         for s in day.sections:
             entry = SectionEntry(day.number, s.id, s.title, roots(s.title))
-            for p_no, units in enumerate(lesson_units(s.body)):
-                for text in units:
+            paragraphs = lesson_units(s.body)
+            for p_no, units in enumerate(paragraphs):
+                if units == [CODE_MARK]:
+                    continue
+                code_next = p_no + 1 < len(paragraphs) and paragraphs[p_no + 1] == [CODE_MARK]
+                for u_no, text in enumerate(units):
                     r = roots(text)
+                    last = u_no == len(units) - 1
                     sent = Sentence(len(all_sentences), day.number, s.id, p_no, text,
-                                    frozenset(r), len(text.split()))
+                                    frozenset(r), len(text.split()), last and code_next)
                     entry.sentences.append(sent)
                     all_sentences.append(sent)
                     entry.bag.update(r)

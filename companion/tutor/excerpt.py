@@ -26,6 +26,7 @@ class ExcerptPart:
     section: str
     title: str
     text: str
+    sentences: tuple[int, ...] = ()  # positions in the course index, in reading order
 
     def to_json(self) -> dict:
         return {"day": self.day, "section": self.section, "title": self.title,
@@ -160,8 +161,9 @@ def _part(index: CourseIndex, run: list[Sentence]) -> ExcerptPart:
         if i and s.index != run[i - 1].index + 1:
             texts.append("…")
         text = s.text
-        if text.endswith(":") and (i + 1 == len(run) or run[i + 1].index != s.index + 1):
-            text += " …"
+        if text.endswith(":") and (s.before_code or i + 1 == len(run)
+                                   or run[i + 1].index != s.index + 1):
+            text += " …"  # what it introduces (a formula, code) is in the lesson
         texts.append(text)
     return ExcerptPart(run[0].day, run[0].section, entry.title if entry else run[0].section,
-                       " ".join(texts))
+                       " ".join(texts), tuple(s.index for s in run))
