@@ -92,8 +92,10 @@ def cmd_next_token(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
         return 0
-    print(f"[{data['model']}] after {data['prompt_tokens']} prompt tokens; "
-          f"{data['survivors']} tokens survive the filters; "
+    survive = "1 token survives" if data["survivors"] == 1 else \
+        f"{data['survivors']} tokens survive"
+    print(f"[{data['model']}] after {data['prompt_tokens']} prompt tokens; {survive} the "
+          "filters; "
           f"entropy {data['entropy_bits']:.2f} bits")
     for c in data["top"]:
         bar = "#" * round(40 * c["probability"])

@@ -44,7 +44,7 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 def entropy_bits(probs: np.ndarray) -> float:
     """Uncertainty of a distribution in bits: 0 when one token is certain."""
     p = probs[probs > 0]
-    return float(-(p * np.log2(p)).sum())
+    return max(0.0, float(-(p * np.log2(p)).sum()))  # never "-0.00 bits"
 
 
 @dataclass
