@@ -120,6 +120,11 @@ def continue_both(model: LabModel, prompt: str, s: Settings, n: int = 24, seed: 
     return Continuation(texts[0], texts[1], seed)
 
 
+# every position keeps a row of scores over the whole vocabulary (49,152 floats for
+# SmolLM2, 192 KiB): 512 positions is ~100 MB, enough for a paragraph
+MAX_SURPRISE_TOKENS = 512
+
+
 @dataclass(frozen=True)
 class TokenSurprise:
     id: int
@@ -159,6 +164,9 @@ def surprise(model: LabModel, text: str) -> Surprise:
     tokens = model.tokenize(text, start=True)
     if len(tokens) < 2:
         raise ValueError("Type a sentence of at least two tokens to measure surprise.")
+    if len(tokens) > MAX_SURPRISE_TOKENS:
+        raise ValueError(f"The text is {len(tokens)} tokens; surprise is measured on at most "
+                         f"{MAX_SURPRISE_TOKENS} (a few sentences). Shorten it.")
     logits = model.all_logits(tokens)
     piece = _visible_piece(model)
     result = Surprise(model.name, piece(tokens[0]), note=model.note)

@@ -26,6 +26,7 @@ from companion.ui.lab_common import Busy, LabJobs
 
 EXAMPLE = ("Tokenization splits text into pieces. Unbelievable! 12345 + 678 = 13023 🤖\n"
            "    def f(x): return x")
+SHOW_AT_MOST = 3000  # chips drawn; the counts always cover the whole text
 LIGHT = ["#d2e3fc", "#fde7c8", "#ceead6", "#f3d9fd", "#fad2cf"]
 DARK = ["#1e3a5f", "#5c3b0e", "#1e4620", "#4a2a5c", "#5c2320"]
 
@@ -34,7 +35,7 @@ def chips_html(t: Tokenized, dark: bool) -> str:
     """Each token as a coloured chip with its id underneath; byte pieces in red italics."""
     colors = DARK if dark else LIGHT
     parts = []
-    for i, tok in enumerate(t.tokens):
+    for i, tok in enumerate(t.tokens[:SHOW_AT_MOST]):
         style = f"background-color:{colors[i % len(colors)]};"
         text = html.escape(tok.shown)
         if tok.byte_fallback:
@@ -46,7 +47,9 @@ def chips_html(t: Tokenized, dark: bool) -> str:
         if "\n" in tok.text:
             parts.append("<br>")  # the text goes on on a new line, so do its tokens
     return (f"<p style='line-height:170%;'>{' '.join(parts)}</p>"
-            f"<p>{t.count} tokens · {t.characters} characters · "
+            + (f"<p><i>The first {SHOW_AT_MOST:,} tokens are shown.</i></p>"
+               if t.count > SHOW_AT_MOST else "")
+            + f"<p>{t.count:,} tokens · {t.characters:,} characters · "
             f"{t.chars_per_token:.2f} characters per token</p>")
 
 

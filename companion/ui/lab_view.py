@@ -85,6 +85,12 @@ class LabWindow(QDialog):
         if self.isVisible():
             self._tab_shown(self.tabs.currentIndex())
 
+    def stop_all(self) -> None:
+        """Cancel training and running code (the app is closing)."""
+        for op in (self.tiny_model.op, self.run_code.op, self.quantization.op):
+            if op is not None:
+                op.cancel()
+
     def _model_failed(self, message: str) -> None:
         self.model.setText(f"Model: the tutor's model could not be loaded ({message}). "
                            "Anatomy and quantization read the bundled model meanwhile.")
@@ -152,6 +158,11 @@ class LabFeature:
         self.inference = inference
         self.view: LabWindow | None = None  # built on first use: the app starts faster
         window.add_action(window.view_menu, "&Lab…", lambda: self.open(""), "Ctrl+Shift+L")
+        window.closing.connect(self._closing)
+
+    def _closing(self) -> None:
+        if self.view is not None:
+            self.view.stop_all()
 
     def open(self, experiment: str, text: str = "", day: int | None = None,
              block: int | None = None) -> LabWindow:

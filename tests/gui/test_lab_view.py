@@ -186,3 +186,13 @@ def test_compare_two_installed_tokenizers(window, companion_home, qtbot, fake_en
     qtbot.waitUntil(lambda: tab.right.isVisible() and "my-copy" in tab.right.toPlainText(),
                     timeout=60_000)
     assert tab.summary.text() == "Both tokenizers use 2 tokens for this text."
+
+
+def test_closing_the_app_stops_training(window, lab, qtbot):
+    tab = lab.open("tiny-model").tiny_model
+    tab.steps.setValue(50_000)
+    tab.train()
+    qtbot.waitUntil(lambda: tab.trend.getData()[0] is not None, timeout=60_000)
+    window.closing.emit()
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60_000)
+    assert tab.result.stopped

@@ -143,3 +143,8 @@ def test_every_experiment_in_the_window_with_the_real_model(window, qtbot, shots
     qtbot.waitUntil(lambda: tiny.result is not None, timeout=300_000)
     assert tiny.result.final_val_loss < tiny.result.first_loss - 1.0
     view.grab().save(str(shots / "lab-tiny-model.png"))
+
+
+def test_a_text_too_long_for_surprise_gets_a_clear_limit(lab_model):
+    with pytest.raises(ValueError, match="at most 512"):
+        next_token.surprise(lab_model, "word " * 600)
