@@ -207,6 +207,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_run_file(args: argparse.Namespace) -> int:
+    """The packaged app's stand-in for ``python lesson.py`` (see ``run_code._command``)."""
+    import runpy
+    import traceback
+
+    sys.argv = [args.file]
+    try:
+        runpy.run_path(args.file, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException:
+        # a full traceback, like Python's own: the learner needs the line, not one line
+        traceback.print_exc()
+        return 1
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     lab = sub.add_parser("lab", help="experiments with the real model (tokens, probabilities…)")
     labs = lab.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
@@ -258,3 +275,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the block's number in the day's lesson (1, 2, … in reading order)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before it is stopped")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("run-file")  # hidden: the packaged app's way to run lesson code
+    p.add_argument("file")
+    p.set_defaults(func=cmd_run_file)

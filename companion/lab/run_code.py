@@ -62,6 +62,17 @@ _runpy.run_path("lesson.py", run_name="__main__")
 """
 
 
+def _command(prelude: str) -> list[str]:
+    """How to start a fresh Python for the lesson file.
+
+    In the packaged app ``sys.executable`` is the app itself, not a Python: it is asked
+    to run the file with its hidden ``run-file`` command instead of opening a window.
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "run-file", "lesson.py"]
+    return [sys.executable, "-I", "-c", prelude + _RUN_FILE]
+
+
 def program(day: Day, block: int) -> str:
     """The code to run for ``block`` of ``day``: the blocks it requires first, then itself."""
     blocks = {b.number: b for b in day.code_blocks()}
@@ -103,7 +114,7 @@ def run(code: str, timeout: float = TIME_LIMIT_S,
         (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
         # importing matplotlib costs about a second: only code that uses it pays
         prelude = _PRELUDE if "matplotlib" in code else ""
-        proc = subprocess.Popen([sys.executable, "-I", "-c", prelude + _RUN_FILE],
+        proc = subprocess.Popen(_command(prelude),
                                 cwd=folder, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
                                 encoding="utf-8", errors="replace")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -56,3 +57,17 @@ def test_runnable_blocks_are_python_and_marked_runnable():
     blocks = {b.number: b for b in day.code_blocks()}
     for n in run_code.runnable_blocks(day):
         assert blocks[n].language == "python" and day.code_note(n).runnable
+
+
+def test_the_packaged_app_runs_lesson_code_through_its_hidden_command(tmp_path, monkeypatch):
+    """Frozen, sys.executable is the app: it must run the file, not open a second window."""
+    app = tmp_path / "companion-app"
+    app.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m companion "$@"\n')
+    app.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app))
+    result = run_code.run("import numpy as np\nprint(np.arange(3).sum())\n")
+    assert result.ok and result.stdout == "3\n", result.stderr
+    failed = run_code.run("x = 1\nx / 0\n")
+    assert not failed.ok and 'File "lesson.py", line 2' in failed.stderr
+    assert "ZeroDivisionError" in failed.stderr and "runpy" not in failed.stderr
