@@ -13,7 +13,13 @@ from companion.ui.lab_view import EXPERIMENTS, LabFeature
 
 @pytest.fixture
 def lab(window):
-    return LabFeature(window, window.features.inference)
+    from companion.ui.background import wait_for_all
+
+    feature = LabFeature(window, window.features.inference)
+    yield feature
+    if feature.view is not None:
+        feature.view.stop_all()
+    wait_for_all(30_000)  # no job may report to a window that is gone
 
 
 def test_view_menu_opens_the_lab_with_its_shortcut(window, lab):
@@ -179,7 +185,8 @@ def test_compare_two_installed_tokenizers(window, companion_home, qtbot, fake_en
     paths.models_dir().mkdir(parents=True, exist_ok=True)
     shutil.copyfile(bundled_model_path(), paths.models_dir() / "my-copy.gguf")
     fake_engine(["unused"])
-    tab = LabFeature(window, window.features.inference).open("tokenizer", "same words").tokenizer
+    lab = LabFeature(window, window.features.inference)
+    tab = lab.open("tokenizer", "same words").tokenizer
     index = tab.compare_with.findText("my-copy")
     assert index > 0
     tab.compare_with.setCurrentIndex(index)
@@ -196,3 +203,15 @@ def test_closing_the_app_stops_training(window, lab, qtbot):
     window.closing.emit()
     qtbot.waitUntil(lambda: tab.result is not None, timeout=60_000)
     assert tab.result.stopped
+
+
+def test_every_lab_name_in_the_course_opens_its_tab(window, lab):
+    from companion.curriculum import LAB_EXPERIMENTS
+
+    used = {s.lab for d in window.study.course.days for s in d.sections if s.lab} | {
+        t.lab for d in window.study.course.days for t in d.tasks if t.lab}
+    assert used <= set(LAB_EXPERIMENTS) <= set(EXPERIMENTS)
+    for name in LAB_EXPERIMENTS:
+        view = lab.open(name, day=5)
+        assert view.tabs.currentWidget().objectName() == name
+    assert view.run_code.day.currentData() == 5  # run-code without a block: that day's code
