@@ -32,7 +32,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     study = open_study()
     policy = "overwrite" if args.force else "rename" if args.rename else "fail"
-    written = study.export(args.format, Path(args.out).expanduser(), policy)
+    out = Path(args.out).expanduser()
+    if args.format in ("anki", "csv"):  # quiz cards: the bank and the review queue
+        written = study.quiz.export_cards(args.format, out, policy)
+    else:
+        written = study.export(args.format, out, policy)
     for path in written:
         print(path)
     print(f"Exported {len(written)} file(s).", file=sys.stderr)
@@ -82,9 +86,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("gui", help="open the app (the default)").set_defaults(func=cmd_gui)
 
-    p = sub.add_parser("export", help="export notes and checklists to Markdown")
-    p.add_argument("--format", choices=["single", "vault"], default="single")
-    p.add_argument("--out", required=True, help="file (single) or folder (vault)")
+    p = sub.add_parser("export", help="export notes to Markdown, or quiz cards to Anki or CSV")
+    p.add_argument("--format", choices=["single", "vault", "anki", "csv"], default="single",
+                   help="single/vault: notes and checklists as Markdown; anki: quiz questions "
+                        "and review cards as an .apkg deck; csv: the same cards as a CSV file")
+    p.add_argument("--out", required=True, help="file (single, anki, csv) or folder (vault)")
     clash = p.add_mutually_exclusive_group()
     clash.add_argument("--force", action="store_true", help="overwrite existing files")
     clash.add_argument("--rename", action="store_true", help="add a number instead of overwriting")
