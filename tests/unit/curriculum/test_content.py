@@ -95,3 +95,21 @@ def test_runnable_lesson_code_prints_what_its_note_says(day, note):
     got = [line.rstrip() for line in result.stdout.rstrip().splitlines()]
     want = [line.rstrip() for line in note.output.strip("\n").rstrip().splitlines()]
     assert got == want
+
+
+CONCEPTS = [c for d in DAYS for c in d.concepts]
+
+
+@pytest.mark.parametrize("concept", CONCEPTS, ids=lambda c: c.id)
+def test_concept_match_groups_agree_with_their_own_words(concept):
+    """A key point's own sentence counts as covering it; a misconception's own sentence
+    counts as stating it; its correction, and all the key points together, do not."""
+    from companion.quiz.explain_back import find
+
+    for point in concept.key_points:
+        assert find(point.match, point.text) is not None, f"key point missed: {point.text}"
+    every_point = " ".join(p.text for p in concept.key_points)
+    for wrong in concept.misconceptions:
+        assert find(wrong.match, wrong.text) is not None, f"misconception missed: {wrong.text}"
+        assert find(wrong.match, wrong.correction) is None, f"correction flagged: {wrong.text}"
+        assert find(wrong.match, every_point) is None, f"key points flagged: {wrong.text}"
