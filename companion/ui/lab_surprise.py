@@ -76,7 +76,9 @@ class SurpriseTab(QWidget):
         row.addWidget(self.go)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Each token coloured by how surprised the model was to see it "
-                                "(green: expected, red: surprising; the number is bits).", self))
+                                "(green: expected, red: surprising; the number is bits). The "
+                                "first, uncoloured token is read before the text, not "
+                                "predicted: the model's start-of-text marker.", self))
         layout.addLayout(row)
         layout.addWidget(self.busy)
         layout.addWidget(self.error)
