@@ -24,7 +24,7 @@ from companion.lab import anatomy
 from companion.lab.anatomy import KV_BYTES, Anatomy
 from companion.ui import theme
 from companion.ui.background import run_in_background
-from companion.ui.lab_common import ACCENT, WARM, Busy, plot_widget
+from companion.ui.lab_common import ACCENT, WARM, Busy, ModelFile, plot_widget
 
 
 def anatomy_html(a: Anatomy) -> str:
@@ -56,9 +56,9 @@ def anatomy_html(a: Anatomy) -> str:
 
 
 class AnatomyTab(QWidget):
-    def __init__(self, model_file, parent: QWidget | None = None) -> None:
+    def __init__(self, model_file: ModelFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model_file = model_file  # () -> (path, note): the loaded model's GGUF
+        self.model_file = model_file
         self.anatomy: Anatomy | None = None
         self.path: Path | None = None
         self.op = None

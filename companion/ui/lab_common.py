@@ -25,6 +25,7 @@ from companion.ui import theme
 from companion.ui.inference import Inference
 
 ModelWork = Callable[[LabModel, JobContext], Any]
+ModelFile = Callable[[], tuple[Path, str]]  # the loaded model's GGUF, and a note on why
 
 
 @dataclass

@@ -8,6 +8,7 @@ sampled" writes two continuations side by side.
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -186,8 +187,6 @@ class NextTokenTab(QWidget):
         if self.result is None or self.result.prompt != self.prompt.text():
             self.score()
             return
-        import numpy as np
-
         rng = np.random.default_rng(self.seed.value() + len(self.result.prompt_tokens))
         token = self.result.scores.sample(self.settings(), rng)
         self.score([*self.result.prompt_tokens, token])

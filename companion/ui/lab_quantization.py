@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from companion.lab import quantization
 from companion.lab.quantization import QuantizationResult
 from companion.ui.background import run_in_background
-from companion.ui.lab_common import COLORS, MUTED, Busy, add_legend, plot_widget
+from companion.ui.lab_common import COLORS, MUTED, Busy, ModelFile, add_legend, plot_widget
 
 EXPLAIN = ("Weights are read from the model file and dequantised to float32 (with the gguf "
            "package); each scheme maps them to 2^bits levels and back. Block-wise schemes keep "
@@ -34,7 +34,7 @@ EXPLAIN = ("Weights are read from the model file and dequantised to float32 (wit
 
 
 class QuantizationTab(QWidget):
-    def __init__(self, model_file, parent: QWidget | None = None) -> None:
+    def __init__(self, model_file: ModelFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_file = model_file
         self.path: Path | None = None

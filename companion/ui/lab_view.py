@@ -59,7 +59,7 @@ class LabWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.model)
         layout.addWidget(self.tabs, 1)
-        self.window_ = window
+        self.main = window
         self.jobs.modelUsed.connect(self._model_used)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.tiny_model.showCode.connect(self._show_code)
@@ -139,7 +139,7 @@ class LabWindow(QDialog):
 
     def _save_to_notes(self, day: int, markdown: str) -> None:
         """Add to the day's note: through the editor if it shows that day, else directly."""
-        window = self.window_
+        window = self.main
         if window.notes.day == day:
             window.notes.append(markdown)
             window.notes.flush()
