@@ -10,7 +10,9 @@ what is *shown as fact* (the excerpt and the checked sentences):
 - misconceptions shown as fact: the same matching, for wrong beliefs;
 - invented citations: a cited section that does not exist, a "Day N" outside the
   course, or a [n] marker with no passage behind it;
-- unsupported shown: shown model sentences that fail the support check when re-checked;
+- unsupported shown: shown model sentences that fail the support check when re-checked
+  against the passages the model was given (and how many the quoted excerpt alone would
+  not back);
 - correct: the answer comes from a section the question lists, at least half of its key
   points (rounded up) are present and no misconception is; an off-course question is
   correct when the tutor says it is off-course.
@@ -69,7 +71,7 @@ def invented(answer, c) -> list[str]:
     return found
 
 
-def grade(q: dict, answer, c) -> dict:
+def grade(q: dict, answer, c, passages: list[str] | None = None) -> dict:
     text = answer.text
     sections = set(q.get("sections", []))
     row = {"id": q["id"], "q": q["q"][:70], "off_course_question": not sections,
@@ -79,7 +81,7 @@ def grade(q: dict, answer, c) -> dict:
            "elaboration_sentences": len(answer.elaboration)}
     if not sections:
         row.update(correct=answer.not_from_course, key_points="-", misconceptions=[],
-                   invented=[], unsupported_shown=0, right_section=None)
+                   invented=[], unsupported_shown=0, beyond_excerpt=0, right_section=None)
         return row
     points = q.get("key_points", [])
     found = [present(p["match"], text) for p in points]
@@ -87,14 +89,19 @@ def grade(q: dict, answer, c) -> dict:
     excerpt_sections = {f"{p.day}/{p.section}" for p in answer.excerpt.parts} \
         if answer.excerpt else set()
     right = bool(excerpt_sections & sections)
-    checker = Checker([p.text for p in answer.excerpt.parts] if answer.excerpt else [],
-                      q["q"], len(answer.citations), {ct.day for ct in answer.citations})
-    passages_checker = checker
-    unsupported = sum(1 for s in answer.elaboration if not passages_checker.check(s).supported)
+    excerpt = [p.text for p in answer.excerpt.parts] if answer.excerpt else []
+    days = {ct.day for ct in answer.citations}
+    # re-check each shown sentence against what the model was given (the passages), and
+    # count those the excerpt alone would not back (supported by a passage the learner
+    # reaches through the citation link, not by the quoted sentences)
+    full = Checker([*(passages or []), *excerpt], q["q"], len(answer.citations), days)
+    quoted = Checker(excerpt, q["q"], len(answer.citations), days)
+    unsupported = sum(1 for s in answer.elaboration if not full.check(s).supported)
+    beyond = sum(1 for s in answer.elaboration if not quoted.check(s).supported)
     need = math.ceil(len(points) / 2)
     row.update(key_points=f"{sum(found)}/{len(points)}", all_points=all(found),
                misconceptions=wrong, invented=invented(answer, c), right_section=right,
-               unsupported_shown=unsupported,
+               unsupported_shown=unsupported, beyond_excerpt=beyond,
                correct=right and sum(found) >= need and not wrong and not answer.not_from_course)
     return row
 
@@ -129,7 +136,7 @@ def main() -> int:
         answer = conv.answer(engine or _NoModel(), prepared) if engine or \
             not prepared.on_course else _course_only(conv, prepared)
         answer.stats["excerpt_ms"] = round(prepared.excerpt_ms, 2)
-        rows.append(grade(q, answer, c))
+        rows.append(grade(q, answer, c, [p.text for p in prepared.passages]))
     if engine is not None:
         engine.close()
     course_rows = [r for r in rows if not r["off_course_question"]]
@@ -152,6 +159,7 @@ def main() -> int:
         "misconceptions_shown_as_fact": sum(len(r["misconceptions"]) for r in rows),
         "invented_citations": sum(len(r["invented"]) for r in rows),
         "unsupported_shown": sum(r["unsupported_shown"] for r in rows),
+        "shown_backed_by_passage_not_excerpt": sum(r["beyond_excerpt"] for r in rows),
         "model_sentences_shown": sum(r["elaboration_sentences"] for r in rows),
         "model_sentences_held_back": sum(r["held_back"] for r in rows),
         "excerpt_ms_p50": round(statistics.median(latencies), 2),

@@ -52,6 +52,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UserError("Please type a question, e.g. companion ask \"What is attention?\"")
     if args.max_tokens < 1:
         raise UserError("--max-tokens must be at least 1.")
+    if args.model and not Path(args.model).expanduser().is_file():
+        raise UserError(f"Model file not found: {args.model}")
     study = open_study()
     if args.day is not None and not 1 <= args.day <= len(study.course.days):
         raise UserError(f"--day must be between 1 and {len(study.course.days)}.")

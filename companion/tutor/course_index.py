@@ -155,7 +155,12 @@ def lesson_units(markdown: str) -> list[list[str]]:
             if found and found[-1] != [CODE_MARK]:
                 found.append([CODE_MARK])
             continue
-        if not block or block.startswith(("#", "|", "!", "<")) or block.startswith("*Figure"):
+        if block.startswith("|"):
+            rows = table_rows(block)
+            if rows:
+                found.append(rows)
+            continue
+        if not block or block.startswith(("#", "!", "<")) or block.startswith("*Figure"):
             continue
         lines = block.splitlines()
         if all(re.match(r"\s*(?:[-*+]|\d+\.)\s+|\s{2,}\S", line) for line in lines) or \
@@ -166,6 +171,23 @@ def lesson_units(markdown: str) -> list[list[str]]:
         else:
             found.append(sentences(markdown_to_plain(block)))
     return [p for p in found if p]
+
+
+def table_rows(block: str) -> list[str]:
+    """A Markdown table as one line per row: "fp16: exponent bits 5; mantissa bits 10; ..."."""
+    lines = [line.strip().strip("|") for line in block.splitlines() if line.strip()]
+    cells = [[tidy(markdown_to_plain(c)) for c in line.split("|")] for line in lines
+             if not re.fullmatch(r"[\s:|-]+", line)]
+    if len(cells) < 2:
+        return []
+    head, rows = cells[0], cells[1:]
+    out = []
+    for row in rows:
+        pairs = [f"{h[:1].lower() + h[1:]} {v}"
+                 for h, v in zip(head[1:], row[1:], strict=False) if v]
+        text = f"{row[0]}: " + "; ".join(pairs)
+        out.append(text if text.endswith(".") else text + ".")
+    return out
 
 
 def _load_synonyms(path: Path) -> tuple[list, frozenset[str], dict[str, str]]:

@@ -53,15 +53,8 @@ class Excerpt:
         return "\n\n".join(blocks)
 
 
-_REASON = frozenset({"because", "so", "reason", "why", "hence", "therefore", "caus"})
-
-
-def _score(index: CourseIndex, sentence: Sentence, weights: dict[str, float],
-           why: bool = False) -> float:
-    score = sum(w * index.weight(r) for r, w in weights.items() if r in sentence.roots)
-    if why and score and sentence.roots & _REASON:
-        score *= 1.3  # a "why" question wants the sentence that gives the reason
-    return score
+def _score(index: CourseIndex, sentence: Sentence, weights: dict[str, float]) -> float:
+    return sum(w * index.weight(r) for r, w in weights.items() if r in sentence.roots)
 
 
 def select(index: CourseIndex, found: Found) -> Excerpt | None:
@@ -78,11 +71,10 @@ def select(index: CourseIndex, found: Found) -> Excerpt | None:
     sections = [found.ranked[0].section]
     if len(found.ranked) > 1 and found.ranked[1].score >= 0.8 * found.ranked[0].score:
         sections.append(found.ranked[1].section)
-    why = "why" in found.query.text.casefold().split()[:3]
     pool: list[tuple[float, Sentence]] = []
     for rank, section in enumerate(sections):
         factor = 1.0 if rank == 0 else SECOND_SECTION
-        pool += [(factor * _score(index, s, weights, why), s) for s in section.sentences]
+        pool += [(factor * _score(index, s, weights), s) for s in section.sentences]
     if not pool or max(score for score, _ in pool) <= 0:
         return None
     by_index = {s.index: s for _, s in pool}
