@@ -77,8 +77,15 @@ class LabJobs(QObject):
         return job
 
     def cancel(self, job: int | None) -> None:
-        if job is not None:
-            self.inference.cancel(job)
+        """Stop ``job``: its tab hears "Stopped." at once; whatever it still returns is
+        dropped (a short job may finish anyway, on the model's thread)."""
+        if job is None:
+            return
+        self.inference.cancel(job)
+        self.progress_for.pop(job, None)
+        waiting = self._waiting.pop(job, None)
+        if waiting is not None:
+            waiting[1]("Stopped.")
 
     @Slot(int, object)
     def _finished(self, job: int, result: object) -> None:
