@@ -108,14 +108,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     study = open_study()
     try:
         in_use = _in_use(study.db)
+        choice = study.models.engine_choice()
     finally:
         study.close()
     installed, offered = installed_rows(in_use), catalog_rows()
     free = catalog.available_ram()
+    server = {"url": choice.url, "model": choice.model} if choice.is_server else None
     if args.json:
-        print(json.dumps({"in_use": str(in_use) if in_use else None, "free_ram_bytes": free,
-                          "installed": installed, "catalog": offered}, indent=2))
+        print(json.dumps({"in_use": str(in_use) if in_use else None, "server": server,
+                          "free_ram_bytes": free, "installed": installed,
+                          "catalog": offered}, indent=2))
         return 0
+    if server:
+        print(f"The tutor uses the server {choice.url} (model: {choice.model or 'its first'});"
+              " go back to a file with: companion models use bundled\n")
     print("Installed models (* = the tutor uses it):")
     for row in installed:
         mark = "*" if row["in_use"] else " "

@@ -319,3 +319,20 @@ def test_dont_suggest_again_is_remembered(window, qtbot, monkeypatch):
     assert banner is not None and "Qwen2.5 1.5B Instruct" in banner.text.text()
     banner.never.click()
     assert window.study.models.suggestion() is None
+
+
+@pytest.mark.slow
+def test_a_chosen_file_that_fails_to_load_is_said_before_the_fallback(window, qtbot,
+                                                                       tmp_path):
+    """A file that passed no check (chosen by hand in settings) and that llama.cpp refuses."""
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\x00" * 64)
+    model = window.features.model
+    model.set_banner_host(window.features.tutor.add_banner)
+    window.study.models.choose(broken)
+    with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as ready:
+        model.load()
+    assert Path(ready.args[1]) == model_files.bundled_model_path()
+    said = model.notice.message
+    assert said.startswith("Could not use broken: ") and "broken.gguf" in said
+    assert said.endswith(f"The tutor uses {model_files.bundled_model_path().stem} for now.")

@@ -171,3 +171,33 @@ def test_401_says_the_key_is_refused_and_the_right_key_works(scripted):
         ServerEngine(scripted.url, api_key="wrong")
     engine = ServerEngine(scripted.url, api_key=ScriptedServer.KEY)
     assert "".join(engine.stream_chat([{"role": "user", "content": "hi"}], 20)) == "Hello there."
+
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_models_server_then_use_bundled(server, monkeypatch):
+    import json
+
+    done = _cli("models", "server", f"{HOST}:{server.port}", "--model", ALIAS)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == server.url
+    assert done.stderr.startswith(f"Works: {ALIAS} at {HOST}:{server.port}")
+    listed = json.loads(_cli("models", "list", "--json").stdout)
+    assert listed["server"] == {"url": server.url, "model": ALIAS} and listed["in_use"] is None
+
+    wrong = _cli("models", "server", server.url, "--model", "nope")
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1
+    assert "has no model 'nope'; it offers: smollm2." in wrong.stderr
+    monkeypatch.delenv("NO_SUCH_KEY_VAR", raising=False)
+    missing = _cli("models", "server", server.url, "--api-key-env", "NO_SUCH_KEY_VAR")
+    assert missing.returncode == 1 and "NO_SUCH_KEY_VAR is not set" in missing.stderr
+
+    back = _cli("models", "use", "bundled")
+    assert back.returncode == 0 and back.stdout.strip().endswith(".gguf")
+    assert json.loads(_cli("models", "list", "--json").stdout)["server"] is None
