@@ -100,22 +100,29 @@ def select(index: CourseIndex, found: Found) -> Excerpt | None:
         def gain(s: Sentence) -> float:
             new = sum(w * index.weight(r) for r, w in weights.items()
                       if r in s.roots and r not in covered)
-            after = (s.index - 1) in chosen  # what follows a chosen sentence explains it
-            near = after or (s.index + 1) in chosen
-            return new + 0.3 * relevance[s.index] + (0.3 * top if after else
-                                                     0.2 * top if near else 0.0)
+            # the rest of a chosen sentence's paragraph explains it; the next paragraph may
+            near = [c for c in chosen.values() if abs(s.index - c.index) == 1]
+            if any(c.paragraph == s.paragraph for c in near):
+                bonus = 0.35 * top
+            elif any(s.index == c.index + 1 for c in near):
+                bonus = 0.15 * top
+            else:
+                bonus = 0.0
+            return new + 0.3 * relevance[s.index] + bonus
         options = [s for _, s in pool if s.index not in chosen
                    and words() + s.words <= MAX_WORDS * (1.3 if words() < MIN_WORDS else 1.0)]
         if not options:
             break
         pick = max(options, key=gain)
         enough = words() >= FULL_WORDS and len(chosen) >= MIN_SENTENCES
-        weak = gain(pick) < 0.1 * top or relevance[pick.index] <= 0
+        same_paragraph = any(abs(pick.index - c.index) == 1 and c.paragraph == pick.paragraph
+                             for c in chosen.values())
+        weak = gain(pick) < 0.1 * top or (relevance[pick.index] <= 0 and not same_paragraph)
         if weak and not enough:  # short: continue the text after a chosen sentence
             follow = [s for s in options if (s.index - 1) in chosen]
             pick = follow[0] if follow else pick
             weak = not follow
-        if weak:
+        if weak or (enough and relevance[pick.index] <= 0 and not same_paragraph):
             break
         take(pick)
     return Excerpt(tuple(_parts(index, sorted(chosen.values(), key=lambda s: s.index))))
@@ -150,7 +157,7 @@ def _part(index: CourseIndex, run: list[Sentence]) -> ExcerptPart:
     entry = index.section(run[0].day, run[0].section)
     texts = []
     for i, s in enumerate(run):
-        if i and s.index != run[i - 1].index + 1:
+        if i and s.index != run[i - 1].index + 1 and not texts[-1].endswith("…"):
             texts.append("…")
         text = s.text
         if text.endswith(":") and (s.before_code or i + 1 == len(run)

@@ -37,9 +37,8 @@ HELD_BACK = "Not in the course: check"
 
 
 def passages_block(passages: list[Passage]) -> str:
-    return "\n\n".join(
-        f"[{p.citation.number}] {p.citation.label()[len(f'[{p.citation.number}] '):]}\n{p.text}"
-        for p in passages)
+    # numbers only: a small model echoes "Day 4 · title" headers back as if they were prose
+    return "\n\n".join(f"[{p.citation.number}] {p.text}" for p in passages)
 
 
 def question_message(question: str, new: list[Passage], known: list[int]) -> str:
@@ -66,8 +65,12 @@ def excerpt_markdown(excerpt: list[dict]) -> str:
         for p in excerpt)
 
 
-def answer_markdown(parts: dict[str, Any], pending: bool = False) -> str:
-    """A saved answer's labelled parts as Markdown (transcript, notes and chat export)."""
+def answer_markdown(parts: dict[str, Any], pending: bool = False, held_link: str = "") -> str:
+    """A saved answer's labelled parts as Markdown (transcript, notes and chat export).
+
+    With ``held_link`` the held-back sentences are only counted, with that link to show
+    them (the transcript keeps them folded; notes and exports list them).
+    """
     blocks: list[str] = [f"*{n}*" for n in parts.get("notices", [])]
     if parts.get("not_from_course"):
         blocks.append(f"**{OFF_COURSE}**")
@@ -79,9 +82,12 @@ def answer_markdown(parts: dict[str, Any], pending: bool = False) -> str:
             blocks += [f"**{EXPLANATION}**", parts.get("elaboration", "")]
         held = parts.get("unsupported", [])
         if held:
-            lines = "\n".join(f"- ⚠ *{v['sentence']}* ({v['reason']})" for v in held)
-            blocks.append(f"*{HELD_BACK}: {len(held)} model sentence"
-                          f"{'s' if len(held) != 1 else ''} held back*\n\n{lines}")
+            count = f"{len(held)} model sentence{'s' if len(held) != 1 else ''} held back"
+            if held_link:
+                blocks.append(f"*{HELD_BACK}: {count}* · [show them]({held_link})")
+            else:
+                lines = "\n".join(f"- ⚠ *{v['sentence']}* ({v['reason']})" for v in held)
+                blocks.append(f"*{HELD_BACK}: {count}*\n\n{lines}")
     if parts.get("stopped"):
         blocks.append("*(stopped)*")
     return "\n\n".join(b for b in blocks if b)

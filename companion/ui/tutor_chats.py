@@ -1,12 +1,14 @@
-"""The tutor panel's saved conversations: pick, rename, delete, export, save to notes."""
+"""The tutor panel's saved conversations: the transcript, pick, rename, delete, export, notes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from companion.export import ExportError, atomic_write, safe_name
+from companion.tutor import prompts
 
 SHOWN_QUESTION_CHARS = 3000  # a 1 MB paste is answered, but not re-rendered in full
 
@@ -19,6 +21,46 @@ def shown(text: str) -> str:
 
 class ChatsMixin:
     """Conversation management for ``TutorPanel`` (which provides the widgets used here)."""
+
+    def transcript_markdown(self) -> str:
+        if self.chat_id is None:
+            return ("*Ask anything about the course. You first read the course's own words; "
+                    "a small offline model then explains them, and every sentence it writes is "
+                    "checked against the course.*")
+        parts = []
+        for i, m in enumerate(self.study.chats.messages(self.chat_id)):
+            if m.role == "user":
+                parts.append(f"**You:** {shown(m.content)}")
+                continue
+            block = [prompts.answer_markdown(
+                m.parts, held_link="" if i in self._unfolded else f"action:held/{i}")
+                if m.parts else m.content]
+            if m.parts.get("not_from_course") and not m.parts.get("anyway"):
+                block += ["", f"[Answer anyway](action:anyway/{i})"]
+            elif not m.parts and not m.citations:  # an answer saved before course-first
+                block.insert(0, f"**{prompts.NOT_GROUNDED}**\n")
+            block += ["", f"[Save to notes](action:save/{i})"]
+            parts.append("\n".join(block))
+        return "\n\n---\n\n".join(parts)
+
+    def render(self, pending: str = "", to_latest: bool = True) -> None:
+        bar = self.transcript.verticalScrollBar()
+        kept = bar.value()
+        text = self.transcript_markdown()
+        if pending:
+            text = (text + "\n\n---\n\n" if self.chat_id is not None else "") + pending
+        self.transcript.set_markdown(text)
+        if not to_latest:
+            bar.setValue(kept)
+            return
+        # the newest question at the top, so its answer reads from the course text down
+        found = self.transcript.document().find("You:", self.transcript.document().characterCount(),
+                                                QTextDocument.FindFlag.FindBackward)
+        bar.setValue(bar.maximum())
+        if not found.isNull():
+            top = self.transcript.cursorRect(found).top()
+            bar.setValue(max(0, bar.value() + top - 4))
+
 
     def save_to_notes(self, index: int) -> None:
         msgs = self.study.chats.messages(self.chat_id) if self.chat_id else []

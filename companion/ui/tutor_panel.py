@@ -31,7 +31,7 @@ from companion.ui.background import run_in_background
 from companion.ui.coach_view import CoachView
 from companion.ui.inference import Inference
 from companion.ui.markdown_view import MarkdownView
-from companion.ui.tutor_chats import ChatsMixin, shown
+from companion.ui.tutor_chats import ChatsMixin
 
 
 class TutorPanel(ChatsMixin, QDockWidget):
@@ -103,6 +103,7 @@ class TutorPanel(ChatsMixin, QDockWidget):
         split.addWidget(self.coach)
         split.addWidget(lower)
         split.setSizes([520, 0, 160])
+        split.setStretchFactor(0, 1)  # a taller panel gives the room to the conversation
         layout = QVBoxLayout(body)
         layout.addLayout(self.banners)
         layout.addLayout(top)
@@ -135,6 +136,7 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self._coached: Prepared | None = None
         self._pending_args: tuple[int | None, bool | None] = (None, None)
         self._waiting: tuple[Prepared, bool] | None = None  # an answer waiting for the model
+        self._unfolded: set[int] = set()  # answers whose held-back sentences are shown
         self.ready = False  # the course index is built off the GUI thread first
         run_in_background(self, lambda _ctx: self.study.tutor.warm_up(),
                           on_success=self._warmed)
@@ -322,38 +324,14 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self.ask_day_btn.setEnabled(not busy)
 
     # ----- transcript ----------------------------------------------------------------------
-    def transcript_markdown(self) -> str:
-        if self.chat_id is None:
-            return ("*Ask anything about the course. You first read the course's own words; "
-                    "a small offline model then explains them, and every sentence it writes is "
-                    "checked against the course.*")
-        parts = []
-        for i, m in enumerate(self.study.chats.messages(self.chat_id)):
-            if m.role == "user":
-                parts.append(f"**You:** {shown(m.content)}")
-                continue
-            block = [m.content]
-            if m.parts.get("not_from_course") and not m.parts.get("anyway"):
-                block += ["", f"[Answer anyway](action:anyway/{i})"]
-            elif not m.parts and not m.citations:  # an answer saved before course-first
-                block.insert(0, f"**{prompts.NOT_GROUNDED}**\n")
-            block += ["", f"[Save to notes](action:save/{i})"]
-            parts.append("\n".join(block))
-        return "\n\n---\n\n".join(parts)
-
-    def render(self, pending: str = "") -> None:
-        text = self.transcript_markdown()
-        if pending:
-            text = (text + "\n\n---\n\n" if self.chat_id is not None else "") + pending
-        self.transcript.set_markdown(text)
-        bar = self.transcript.verticalScrollBar()
-        bar.setValue(bar.maximum())
-
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "lesson":
             self.window_.open_internal_link(url)
         elif url.scheme() == "action" and url.path().startswith("save/"):
             self.save_to_notes(int(url.path().removeprefix("save/")))
+        elif url.scheme() == "action" and url.path().startswith("held/"):
+            self._unfolded.add(int(url.path().removeprefix("held/")))
+            self.render(to_latest=False)
         elif url.scheme() == "action" and url.path().startswith("anyway/"):
             self.answer_anyway(int(url.path().removeprefix("anyway/")))
 

@@ -67,9 +67,11 @@ def test_course_text_shows_before_the_model_and_only_checked_sentences_follow(
     text = panel.transcript.toPlainText()
     assert text.index("From the course") < text.index("The tutor's explanation")
     assert "keeps large scores from pushing softmax to a one-hot output" in text
-    assert "held back" in text and "1999" in text  # visibly marked, not shown as fact
+    assert "1 model sentence held back" in text and "1999" not in text  # folded
+    panel.transcript.anchorClicked.emit(QUrl("action:held/1"))
+    text = panel.transcript.toPlainText()
     held = next(line for line in text.splitlines() if "1999" in line)
-    assert held.startswith("⚠") and "not in the course" in held
+    assert held.startswith("⚠") and "not in the course" in held  # marked, not shown as fact
     assert any(s.startswith("Reading") for s in statuses) and "Writing…" in statuses
     saved = window.study.chats.messages(panel.chat_id)
     assert [m.role for m in saved] == ["user", "assistant"]
