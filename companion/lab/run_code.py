@@ -110,6 +110,10 @@ def run(code: str, timeout: float = TIME_LIMIT_S,
     with tempfile.TemporaryDirectory(prefix="companion-run-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
         env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8")
+        # lesson code multiplies small matrices: one BLAS thread is faster there, and
+        # many times faster when other programs keep the cores busy
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(name, "1")
         # the code runs from its own file, so a traceback names its real line numbers
         (Path(folder) / "lesson.py").write_text(code, encoding="utf-8")
         # importing matplotlib costs about a second: only code that uses it pays
