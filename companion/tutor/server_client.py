@@ -58,9 +58,24 @@ def make_client(base_url: str, api_key: str | None, connect_s: float = CONNECT_T
     """
     import openai
 
+    _quiet_transport_logs()
     timeout = openai.Timeout(token_s, connect=connect_s, write=connect_s, pool=connect_s)
     return openai.OpenAI(base_url=base_url, api_key=api_key or NO_KEY, timeout=timeout,
                          max_retries=0)
+
+
+def _quiet_transport_logs() -> None:
+    """The HTTP library logs every request at INFO; a learner's terminal is not a log.
+
+    (A library that calls ``logging.basicConfig(level=INFO)`` on import would otherwise
+    print a line per question.) ``OPENAI_LOG=debug`` still shows them for debugging.
+    """
+    import logging
+    import os
+
+    if not os.environ.get("OPENAI_LOG"):
+        for name in ("httpx2", "httpcore2", "httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
