@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from companion.lab import gguf_file
 from companion.tutor.engine import ModelError
 
 # bytes one cached K or V value takes, by the KV-cache type llama.cpp offers
@@ -78,15 +79,8 @@ def _field(reader, key: str, default=None):
 
 def read(path: Path | str) -> Anatomy:
     """Read a GGUF's shape and tensor table (no weights are loaded)."""
-    import gguf
-
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise ModelError(f"Model file not found: {path}")
-    try:
-        reader = gguf.GGUFReader(path)
-    except Exception as exc:  # the gguf package raises plain errors for broken files
-        raise ModelError(f"{path.name} is not a readable GGUF file ({exc}).") from exc
+    reader = gguf_file.reader(path)
     arch = _field(reader, "general.architecture", "")
     if not arch:
         raise ModelError(f"{path.name} does not say which architecture it is.")

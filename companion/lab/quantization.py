@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from companion.jobs import JobContext
+from companion.lab import gguf_file
 from companion.tutor.engine import ModelError
 
 BLOCK = 32
@@ -48,9 +49,7 @@ class TensorInfo:
 
 def tensors(path: Path | str) -> list[TensorInfo]:
     """The 2-D weight matrices of a GGUF (the ones worth quantising), in file order."""
-    import gguf
-
-    reader = gguf.GGUFReader(Path(path))
+    reader = gguf_file.reader(path)
     return [TensorInfo(t.name, t.tensor_type.name, tuple(int(d) for d in t.shape),
                        int(t.n_elements), int(t.n_bytes))
             for t in reader.tensors if len(t.shape) == 2]
@@ -59,10 +58,9 @@ def tensors(path: Path | str) -> list[TensorInfo]:
 def load_tensor(path: Path | str, name: str, max_weights: int = MAX_WEIGHTS
                 ) -> tuple[TensorInfo, np.ndarray]:
     """A tensor's values as float32 (its first rows when it is very large)."""
-    import gguf
     from gguf import quants
 
-    reader = gguf.GGUFReader(Path(path))
+    reader = gguf_file.reader(path)
     found = next((t for t in reader.tensors if t.name == name), None)
     if found is None:
         raise ValueError(f"There is no tensor called {name!r} in {Path(path).name}.")
