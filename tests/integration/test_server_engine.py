@@ -201,3 +201,32 @@ def test_cli_models_server_then_use_bundled(server, monkeypatch):
     back = _cli("models", "use", "bundled")
     assert back.returncode == 0 and back.stdout.strip().endswith(".gguf")
     assert json.loads(_cli("models", "list", "--json").stdout)["server"] is None
+
+
+def test_an_address_that_never_accepts_the_connection_times_out_on_connect():
+    """A listening socket with a full backlog drops new connections: connecting hangs."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind((HOST, 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect((HOST, port))
+            except BlockingIOError:
+                pass
+            fillers.append(filler)
+        time.sleep(0.2)
+        start = time.perf_counter()
+        with pytest.raises(ModelError, match="did not answer in time"):
+            ServerEngine(f"http://{HOST}:{port}/v1", connect_timeout=1.0, token_timeout=60.0)
+        assert time.perf_counter() - start < 10  # the connect timeout, not the 60 s one
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
