@@ -54,11 +54,15 @@ def file_factory(path: Path) -> EngineFactory:
 
 
 def server_factory(url: str, model: str | None = None, key: str | None = None,
+                   key_lookup: Callable[[], str | None] | None = None,
                    **timeouts: float) -> EngineFactory:
+    """``key_lookup`` runs inside the factory: a keyring may block (an unlock prompt), and
+    the factory runs on the inference thread, never the GUI's."""
     def make() -> Engine:
         from companion.tutor.server_engine import ServerEngine
 
-        return ServerEngine(url, model or None, key, **timeouts)
+        found = key if key is not None or key_lookup is None else key_lookup()
+        return ServerEngine(url, model or None, found, **timeouts)
     return make
 
 
@@ -84,7 +88,8 @@ def plan_for(choice: EngineChoice) -> EnginePlan:
             raise ModelError("The tutor is set to use a server but no address is saved: set "
                              "one in Models → Use a server….")
         label = f"{choice.model or 'the first model'} @ {choice.url}"
-        plan = EnginePlan(server_factory(choice.url, choice.model, server_key(choice)),
+        plan = EnginePlan(server_factory(choice.url, choice.model,
+                                         key_lookup=lambda: server_key(choice)),
                           choice.url, label)
         plan.fallback = _fallback()
         return plan

@@ -65,8 +65,6 @@ class ServerDialog(QDialog):
         self.key.setAccessibleName("API key")
         if saved.key_env:
             self.key.setPlaceholderText(f"from the environment variable {saved.key_env}")
-        elif saved.url:
-            self.key.setText(models.server_key(saved.url) or "")
         kept = QLabel(api_key.where_kept(), self)
         kept.setWordWrap(True)
         kept.setStyleSheet("color: palette(placeholder-text);")
@@ -109,7 +107,11 @@ class ServerDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self._last_url = ""
-        if saved.url:
+        if saved.url and not saved.key_env:
+            # the keyring may ask to be unlocked: never on the GUI thread
+            self._run(lambda _ctx: models.server_key(saved.url), self._show_saved_key,
+                      "Reading the saved key…")
+        elif saved.url:
             self.fetch_models()
 
     # ----- helpers -----------------------------------------------------------------------------
@@ -147,6 +149,11 @@ class ServerDialog(QDialog):
             self.say(str(result), error=True)
         else:
             on_success(result)
+
+    def _show_saved_key(self, key: str | None) -> None:
+        if key and not self.key.text():
+            self.key.setText(key)
+        self.fetch_models()
 
     # ----- actions -----------------------------------------------------------------------------
     def _url_edited(self) -> None:

@@ -240,6 +240,18 @@ def test_use_a_server_fills_models_tests_and_switches_the_tutor(window, dialog, 
     answer = done.args[1]
     assert answer.citations and answer.model.startswith(ALIAS)
 
+    # opened again, the dialog shows what is saved (the key read off the GUI thread)
+    again_dialog = dialog.ask_server()
+    qtbot.waitUntil(lambda: again_dialog.key.text() == "sk-local-test"
+                    and again_dialog.model.count() == 1 and not again_dialog.busy(),
+                    timeout=15000)
+    assert again_dialog.url.text() == llama_server.url
+    again_dialog.url.setText("127.0.0.1:1")  # nothing listens there
+    again_dialog.refresh_button.click()
+    qtbot.waitUntil(lambda: "No server is running" in again_dialog.result.text(), timeout=15000)
+    again_dialog.grab().save(str(SHOTS / "server-dialog-error.png"))
+    again_dialog.reject()
+
     # the saved choice loads at the next start, too
     with qtbot.waitSignal(window.features.inference.modelReady, timeout=60000) as again:
         window.features.model.load()
