@@ -68,9 +68,7 @@ class TokenizerTab(QWidget):
         self.text.setPlainText(EXAMPLE)
         self.compare_with = QComboBox(self)
         self.compare_with.setAccessibleName("Compare with")
-        self.compare_with.addItem("(no comparison)", None)
-        for path in installed:
-            self.compare_with.addItem(path.stem, str(path))
+        self.set_installed(installed)
         self.go = QPushButton("Tokenize", self)
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #d93025;")
@@ -104,6 +102,17 @@ class TokenizerTab(QWidget):
         self.go.clicked.connect(self.start)
         self.compare_with.currentIndexChanged.connect(self.start)
         self.busy.cancelled.connect(lambda: self.jobs.cancel(self.job))
+
+    def set_installed(self, installed: list[Path]) -> None:
+        """The models to compare with (after a download or a deletion, too)."""
+        chosen = self.compare_with.currentData()
+        self.compare_with.blockSignals(True)
+        self.compare_with.clear()
+        self.compare_with.addItem("(no comparison)", None)
+        for path in installed:
+            self.compare_with.addItem(path.stem, str(path))
+        self.compare_with.setCurrentIndex(max(0, self.compare_with.findData(chosen)))
+        self.compare_with.blockSignals(False)
 
     def set_text(self, text: str) -> None:
         self.text.setPlainText(text)

@@ -9,6 +9,8 @@ learner can keep a lesson and an experiment side by side.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QTabWidget, QVBoxLayout
 
@@ -65,10 +67,15 @@ class LabWindow(QDialog):
         self.tiny_model.showCode.connect(self._show_code)
         inference.modelReady.connect(lambda *_: self._refresh_model())
         inference.modelFailed.connect(self._model_failed)
+        window.changed.connect(self._on_changed)
         self._refresh_model()
 
+    def _on_changed(self, changes) -> None:
+        if changes.touches("models"):  # a model downloaded, imported or deleted
+            self.tokenizer.set_installed(self.main.study.models.installed())
+
     # ----- which model ----------------------------------------------------------------
-    def _model_file(self):
+    def _model_file(self) -> tuple[Path, str]:
         path, note = model_file(self.inference)
         self.model.setText(model_line(path.stem, note))
         return path, note

@@ -215,3 +215,19 @@ def test_every_lab_name_in_the_course_opens_its_tab(window, lab):
         view = lab.open(name, day=5)
         assert view.tabs.currentWidget().objectName() == name
     assert view.run_code.day.currentData() == 5  # run-code without a block: that day's code
+
+
+def test_a_model_added_later_can_be_compared(window, lab, companion_home):
+    import shutil
+
+    from companion import paths
+    from companion.tutor.model_files import bundled_model_path
+
+    tab = lab.open("tokenizer").tokenizer
+    assert tab.compare_with.findText("added-later") < 0
+    paths.models_dir().mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bundled_model_path(), paths.models_dir() / "added-later.gguf")
+    from companion.services.changes import Changes
+
+    window.study.publish(Changes(models=True))  # what a download or an import publishes
+    assert tab.compare_with.findText("added-later") > 0
