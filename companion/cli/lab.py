@@ -112,7 +112,8 @@ def cmd_anatomy(args: argparse.Namespace) -> int:
     from companion.lab import anatomy
 
     a = anatomy.read(_model_path(args.model))
-    mem = anatomy.memory(a, args.context or a.context_length, args.kv_type)
+    mem = anatomy.memory(a, a.context_length if args.context is None else args.context,
+                         args.kv_type)
     if args.json:
         _print_json(dict(a.to_json(), memory=mem.to_json()))
         return 0
@@ -123,7 +124,8 @@ def cmd_anatomy(args: argparse.Namespace) -> int:
     print(f"  vocabulary {a.vocab_size:,}, context length {a.context_length:,}, "
           f"parameters {a.parameters:,}")
     for g in a.groups:
-        print(f"  {g.type:>6}: {g.tensors} tensors, {g.parameters:,} weights, "
+        print(f"  {g.type:>6}: {g.tensors} tensor{'s' if g.tensors != 1 else ''}, "
+              f"{g.parameters:,} weights, "
               f"{g.bits_per_weight:.2f} bits per weight")
     print(mem.formula)
     return 0

@@ -113,3 +113,8 @@ def test_a_missing_model_file_is_one_line(tmp_path: Path):
     out = run("lab", "anatomy", "--model", str(tmp_path / "none.gguf"), home=tmp_path)
     assert out.returncode == 1 and "not found" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_context_of_zero_tokens_is_refused(tmp_path: Path):
+    out = run("lab", "anatomy", "--context", "0", home=tmp_path)
+    assert out.returncode == 1 and "at least 1 token" in out.stderr
