@@ -75,19 +75,23 @@ class SurpriseTab(QWidget):
         row.addWidget(self.text, 1)
         row.addWidget(self.go)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Each token coloured by how surprised the model was to see it "
-                                "(green: expected, red: surprising; the number is bits). The "
-                                "first, uncoloured token is read before the text, not "
-                                "predicted: the model's start-of-text marker.", self))
+        intro = QLabel("Each token coloured by how surprised the model was to see it (green: "
+                       "expected, red: surprising; the number is bits). The first, uncoloured "
+                       "token is read before the text, not predicted: the model's start-of-text "
+                       "marker.", self)
+        intro.setWordWrap(True)  # long lines would make the whole Lab window wider
+        layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.busy)
         layout.addWidget(self.error)
         layout.addWidget(self.sentence)
         layout.addWidget(self.summary)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(QLabel("<span style='color:#e8710a'>■</span> surprise of the token "
-                                "that came (bits) &nbsp; <span style='color:#1a73e8'>●</span> "
-                                "the model's uncertainty before it (entropy, bits)", self))
+        legend = QLabel("<span style='color:#e8710a'>■</span> surprise of the token that came "
+                        "(bits) &nbsp; <span style='color:#1a73e8'>●</span> the model's "
+                        "uncertainty before it (entropy, bits)", self)
+        legend.setWordWrap(True)
+        layout.addWidget(legend)
         self.go.clicked.connect(self.measure)
         self.text.returnPressed.connect(self.measure)
         self.busy.cancelled.connect(lambda: self.jobs.cancel(self.job))

@@ -87,9 +87,11 @@ class TokenizerTab(QWidget):
         results.addWidget(self.left)
         results.addWidget(self.right)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("What the model reads: ␣ is a space, ↵ a new line, → a tab; "
-                                "<0x..> in red is a byte of a character the model has no "
-                                "token for (byte fallback).", self))
+        intro = QLabel("What the model reads: ␣ is a space, ↵ a new line, → a tab; <0x..> in "
+                       "red is a byte of a character the model has no token for (byte "
+                       "fallback).", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.text, 1)
         layout.addLayout(row)
         layout.addWidget(self.busy)
