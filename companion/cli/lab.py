@@ -182,7 +182,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.to_json())
     else:
-        print(f"Trained a {cfg.kind} model ({result.parameters:,} parameters) on {source}: "
+        kind = "an MLP" if cfg.kind == "mlp" else "a bigram"
+        print(f"Trained {kind} model ({result.parameters:,} parameters) on {source}: "
               f"loss {result.first_loss:.2f} -> {result.final_val_loss:.2f} (validation)")
     return 0
 

@@ -31,6 +31,9 @@ from companion.ui.background import run_in_background
 from companion.ui.lab_common import ACCENT, MUTED, WARM, Busy, add_legend, plot_widget
 
 
+KIND_NAMES = {"mlp": "an MLP", "bigram": "a bigram"}
+
+
 def smooth(values: list[float], width: int = 50) -> np.ndarray:
     """A running mean, so the trend shows through the noise of small batches."""
     v = np.asarray(values, dtype=float)
@@ -157,7 +160,7 @@ class TinyModelTab(QWidget):
         took = time.perf_counter() - self.started
         stopped = " (stopped early)" if result.stopped else ""
         self.info.setText(
-            f"Trained a {result.config.kind} model{stopped}: {result.parameters:,} parameters, "
+            f"Trained {KIND_NAMES[result.config.kind]} model{stopped}: {result.parameters:,} parameters, "
             f"{result.vocabulary} different characters, {result.characters:,} characters of "
             f"{result.source}, {len(h.steps):,} steps in {took:.0f} s. Loss "
             f"{result.first_loss:.2f} → {result.final_val_loss:.2f} on held-out text.")
