@@ -30,7 +30,6 @@ from companion.lab.training import TrainingResult, TrainingUpdate
 from companion.ui.background import run_in_background
 from companion.ui.lab_common import ACCENT, MUTED, WARM, Busy, add_legend, plot_widget
 
-
 KIND_NAMES = {"mlp": "an MLP", "bigram": "a bigram"}
 
 
@@ -160,7 +159,7 @@ class TinyModelTab(QWidget):
         took = time.perf_counter() - self.started
         stopped = " (stopped early)" if result.stopped else ""
         self.info.setText(
-            f"Trained {KIND_NAMES[result.config.kind]} model{stopped}: {result.parameters:,} parameters, "
-            f"{result.vocabulary} different characters, {result.characters:,} characters of "
+            f"Trained {KIND_NAMES[result.config.kind]} model{stopped}: "
+            f"{result.parameters:,} parameters, {result.vocabulary} different characters, {result.characters:,} characters of "
             f"{result.source}, {len(h.steps):,} steps in {took:.0f} s. Loss "
             f"{result.first_loss:.2f} → {result.final_val_loss:.2f} on held-out text.")
