@@ -160,6 +160,7 @@ class TinyModelTab(QWidget):
         stopped = " (stopped early)" if result.stopped else ""
         self.info.setText(
             f"Trained {KIND_NAMES[result.config.kind]} model{stopped}: "
-            f"{result.parameters:,} parameters, {result.vocabulary} different characters, {result.characters:,} characters of "
-            f"{result.source}, {len(h.steps):,} steps in {took:.0f} s. Loss "
-            f"{result.first_loss:.2f} → {result.final_val_loss:.2f} on held-out text.")
+            f"{result.parameters:,} parameters, {result.vocabulary} different characters, "
+            f"{result.characters:,} characters of {result.source}, {len(h.steps):,} steps in "
+            f"{took:.0f} s. Loss {result.first_loss:.2f} → {result.final_val_loss:.2f} on "
+            "held-out text.")
