@@ -9,6 +9,7 @@ on the window: no feature reaches into another through untyped attributes.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from companion import __version__, paths
-from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup
+from companion.instance import InstanceLock, request_show
+from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup, db
+from companion.storage.db import EmptyDatabaseError, open_database
+from companion.storage.problems import explain
 from companion.study import Study
-from companion.ui.background import run_in_background
+from companion.ui import startup
+from companion.ui.background import run_in_background, wait_for_all
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
 from companion.ui.explain_view import ExplainFeature
 from companion.ui.help import HelpFeature
@@ -28,10 +33,14 @@ from companion.ui.inference import Inference
 from companion.ui.main_window import MainWindow
 from companion.ui.model_manager import ModelsFeature
 from companion.ui.quiz_panel import QuizPanel
+from companion.ui.single_instance import ShowRequests
 from companion.ui.tutor_model import TutorModel
 from companion.ui.tutor_panel import TutorPanel, install_tutor
 
 BACKUP_EVERY_MS = 30 * 60 * 1000
+START_BUSY_MS = 2000  # before the window: wait a little for another program's lock
+GUI_BUSY_MS = 100  # afterwards, no click waits longer than this on a lock (it is retried)
+QUIT_WAIT_MS = 5000  # at quit, running jobs (backup, download) get this long to stop
 ICON = Path(__file__).with_name("assets") / "companion.png"
 
 
@@ -43,36 +52,77 @@ def _fallback_streams() -> None:
 
 
 def open_study_interactively(parent: QWidget | None = None) -> Study | None:
-    """Open the database, offering to restore a backup if it is damaged.
+    """Open the database; each problem gets its own question (see ``_answer``).
 
-    Returns None when the learner chooses to quit. Nothing is ever reset silently.
+    Returns None when the learner chooses to quit. Nothing is ever reset silently,
+    and a backup is offered only for a damaged, missing or emptied file.
     """
     db_path = paths.database_path()
-    while True:
-        try:
-            return Study.open(db_path)
-        except NewerDatabaseError as exc:
-            QMessageBox.critical(parent, "Newer data", str(exc))
-            return None
-        except CorruptDatabaseError as exc:
-            good = backup.newest_good_backup(paths.backups_dir())
-            if good is None:
-                QMessageBox.critical(
-                    parent, "Damaged database",
-                    f"{exc}\n\nThere is no backup to restore. The file is left untouched at:\n"
-                    f"{db_path}\nMove it away to start fresh, or restore it with another tool.")
-                return None
-            answer = QMessageBox.question(
+    before = db.busy_timeout()
+    db.set_busy_timeout(START_BUSY_MS)
+    try:
+        while True:
+            try:
+                return Study.open(db_path)
+            except (StorageError, sqlite3.Error) as error:  # Study also indexes the course
+                exc = explain(error, db_path)
+                try:
+                    if not _answer(exc, db_path, parent):
+                        return None
+                except StorageError as failed:  # the restore or fresh start failed itself
+                    if startup.ask_choice(parent, "Cannot open your data", str(failed),
+                                          ["Try again", "Quit"]) != "Try again":
+                        return None
+    finally:
+        db.set_busy_timeout(before)
+
+
+RESTORE = "Restore the backup"
+KEPT = ("The current file is kept in the backups folder, not deleted: File > Restore from "
+        "backup lists it, so this can be undone.")
+TITLES = {"locked": "Your data is in use", "read-only": "Your data is read-only",
+          "disk-full": "The disk is full", "not-a-database": "Not a study database"}
+
+
+def _answer(exc: StorageError, db_path: Path, parent: QWidget | None) -> bool:
+    """Ask what to do about ``exc`` and do it; True to try opening again."""
+    if isinstance(exc, NewerDatabaseError):
+        startup.ask_choice(parent, "Newer data", str(exc), ["Quit"], "critical")
+        return False
+    if isinstance(exc, EmptyDatabaseError):
+        choice = startup.ask_choice(
+            parent, "Your data is missing",
+            f"{exc}\n\nRestore that backup now? Starting fresh instead keeps the backups as "
+            "they are, and you can restore one later from the File menu.",
+            [RESTORE, "Start fresh", "Quit"], "question")
+        if choice == RESTORE:
+            backup.restore(exc.backup.path, db_path)
+        elif choice == "Start fresh":
+            open_database(db_path, fresh=True).close()
+        return choice in (RESTORE, "Start fresh")
+    if isinstance(exc, CorruptDatabaseError):
+        good = backup.newest_good_backup(paths.backups_dir())
+        if good is None:
+            startup.ask_choice(
                 parent, "Damaged database",
-                f"{exc}\n\nRestore the newest good backup, made {good.made_at:%Y-%m-%d %H:%M}?"
-                "\nThe damaged file is kept beside it, not deleted.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
+                f"{exc}\n\nThere is no backup to restore. The file is left untouched at:\n"
+                f"{db_path}\nMove it away to start fresh, or repair it with another tool.",
+                ["Quit"], "critical")
+            return False
+        choice = startup.ask_choice(
+            parent, "Damaged database",
+            f"{exc}\n\nRestore the newest good backup, made {good.made_at:%Y-%m-%d %H:%M}? "
+            + KEPT, [RESTORE, "Quit"], "question")
+        if choice == RESTORE:
             backup.restore(good.path, db_path)
-        except StorageError as exc:
-            QMessageBox.critical(parent, "Cannot open your data", str(exc))
-            return None
+        return choice == RESTORE
+    text = str(exc)
+    if exc.kind == "not-a-database":
+        text += (f"\n\nIf you know what it is, move it out of {db_path.parent} and press Try "
+                 "again: the app will then offer your newest backup.")
+    choice = startup.ask_choice(parent, TITLES.get(exc.kind, "Cannot open your data"), text,
+                                ["Try again", "Quit"])
+    return choice == "Try again"
 
 
 class Backups:
@@ -98,7 +148,8 @@ class Backups:
 
     def restore(self) -> None:
         window = self.window
-        window.notes.flush()
+        if not window.note_keeper.before_restore():  # unsaved notes: the learner said no
+            return
         backups = window.study.backups
         dialog = RestoreDialog(backups.list(), window)
         if not dialog.exec() or dialog.chosen() is None:
@@ -109,7 +160,9 @@ class Backups:
         except StorageError as exc:
             QMessageBox.warning(window, "Restore failed", str(exc))
             return
-        window.statusBar().showMessage(f"Restored the backup from {chosen.label}", 8000)
+        window.statusBar().showMessage(
+            f"Restored the backup from {chosen.made_at:%Y-%m-%d %H:%M}. Your data from before "
+            "is kept and listed in File > Restore from backup, to undo this.", 15000)
 
 
 @dataclass
@@ -158,18 +211,38 @@ def run_gui() -> int:
     app.setDesktopFileName("io.github.llm_study_companion")
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
+    folder = paths.data_dir()
+    lock = InstanceLock(folder)
+    if not lock.acquire():  # one window per data folder: never two editors on one note
+        if request_show(folder):
+            print("LLM Study Companion is already open on this data; its window was brought "
+                  "forward.", file=sys.stderr)
+            return 0
+        startup.already_open(folder, lock.holder())
+        return 1
+    try:
+        return _run_window(app, folder)
+    finally:
+        lock.release()
+
+
+def _run_window(app: QApplication, folder: Path) -> int:
     study = open_study_interactively()
     if study is None:
         return 1
+    db.set_busy_timeout(GUI_BUSY_MS, study.db)
     if study.progress.start_date() is None:
         dialog = StartDateDialog(None, welcome=True)
         if dialog.exec():
             study.progress.set_start_date(dialog.chosen())
     window = build_window(study)
     window.restore_layout()
+    show_requests = ShowRequests(folder, window)
     window.show()
     QTimer.singleShot(0, window.features.backups.run)
     code = app.exec()
+    show_requests.stop()
     window.features.inference.shutdown()
+    wait_for_all(QUIT_WAIT_MS)  # a backup or a cancelled download ends before Qt goes away
     window.study.close()
     return code

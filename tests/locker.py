@@ -10,10 +10,12 @@ may read but not write. Prints ``LOCKED`` when the lock is held, releases it on 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -40,6 +42,23 @@ def hold(path: Path, mode: str = "exclusive", seconds: float = 60) -> subprocess
         proc.kill()
         raise RuntimeError(f"the locker did not start: {line!r}")
     return proc
+
+
+def release(proc: subprocess.Popen) -> None:
+    proc.kill()
+    proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+@contextlib.contextmanager
+def locked(path: Path, mode: str = "exclusive", seconds: float = 60) -> Iterator[None]:
+    """Hold the lock for the duration of a ``with`` block."""
+    proc = hold(path, mode, seconds)
+    try:
+        yield
+    finally:
+        release(proc)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ from companion.ui.checklist import Checklist
 from companion.ui.day_list import DayList
 from companion.ui.dialogs import ExportDialog, StartDateDialog
 from companion.ui.markdown_view import MarkdownView
+from companion.ui.note_keeper import NoteKeeper
 from companion.ui.notes_editor import NotesEditor
 from companion.ui.search_dialog import SearchDialog
 
@@ -107,7 +107,8 @@ class MainWindow(QMainWindow):
 
         self.day_list.daySelected.connect(self.show_day)
         self.checklist.taskToggled.connect(self._save_task)
-        self.notes.saveRequested.connect(self._save_note)
+        # loading, saving off the GUI thread, failed saves and conflicts: ui/note_keeper.py
+        self.note_keeper = NoteKeeper(self.notes, study.notes, paths.data_dir(), self)
         self.lesson.internalLinkClicked.connect(self.open_internal_link)
         self._build_menus()
         self.refresh_progress()
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         day = self.study.course.day(number)
         self.lesson.set_markdown(day.lesson_markdown())
         self.checklist.show_day(day, set(self.study.progress.done_tasks()))
-        self.notes.show_note(number, self.study.notes.body(number))
+        self.note_keeper.load(number)
         self.setWindowTitle(f"Day {number}: {day.title} — LLM Study Companion")
         if self.day_list.current_day() != number:
             self.day_list.select_day(number)
@@ -188,14 +189,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not save the checklist: {exc}", 8000)
 
     def _save_note(self, day: int, text: str) -> None:
-        try:
-            self.study.notes.save(day, text)
-        except Exception as exc:
-            self.notes.mark_failed(str(exc).splitlines()[0])
-            self.statusBar().showMessage(f"Your note is NOT saved yet: {exc}", 10000)
-            return
-        if day == self.notes.day:
-            self.notes.mark_saved(datetime.now().strftime("%H:%M:%S"))
+        """Hand a note to the saver (off the GUI thread; failures show in a banner)."""
+        self.note_keeper.saver.save(day, text)
 
     def refresh_progress(self) -> None:
         per_day = self.study.progress.per_day()
@@ -277,7 +272,9 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.notes.flush()
+        if not self.note_keeper.ready_to_close():  # unsaved notes: the learner said Cancel
+            event.ignore()
+            return
         self.save_layout()
         self.closing.emit()
         self._unsubscribe()
@@ -302,6 +299,7 @@ class MainWindow(QMainWindow):
     def _on_changed(self, changes: Changes) -> None:
         """Refresh what a write changed (views of features connect to ``changed`` too)."""
         if changes.study:  # a restore: everything on screen came from the old file
+            self.note_keeper.forget()
             self.notes.show_note(0, "")
             self.show_day(self.day_list.current_day() or 1)
         elif changes.progress:

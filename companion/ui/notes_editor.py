@@ -2,27 +2,75 @@
 
 Autosave is throttled, not debounced: the first unsaved keystroke starts a
 short timer and the save happens when it fires, even if typing goes on, so
-nothing typed more than ~a second ago can be lost to a crash.
+nothing typed more than ~a second ago can be lost to a crash. The save itself
+runs off the GUI thread (``ui/note_saving.py``); when it fails, a banner above
+the editor says why, offers Retry, and the text stays here until it is saved.
+
+The preview renders on a worker thread after each typing pause, so even a
+hostile note (``render_limits.py``) cannot freeze typing; only the newest
+rendering is shown.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from companion import render
+from companion.ui.background import run_in_background
 from companion.ui.markdown_view import MarkdownView
 
 AUTOSAVE_MS = 700
 PREVIEW_MS = 250
 PREVIEW_LIMIT = 50_000  # characters; beyond this the preview shows the start only (fast)
+EMPTY_PREVIEW = "*The preview of your notes appears here.*"
+
+
+class SaveBanner(QFrame):
+    """A red strip above the editor while a save fails: the reason, and Retry."""
+
+    retryRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("saveBanner")
+        self.setStyleSheet("#saveBanner { background: #fde7e9; border: 1px solid #c62828;"
+                           " border-radius: 4px; } #saveBanner QLabel { color: #5f0b0b; }")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry = QPushButton("Retry", self)
+        self.retry.clicked.connect(self.retryRequested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.retry)
+        self.setAccessibleName("Save problem")
+        self.hide()
+
+    def show_problem(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
 
 
 class NotesEditor(QWidget):
     saveRequested = Signal(int, str)  # day, text
+    retryRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.banner = SaveBanner(self)
+        self.banner.retryRequested.connect(self.retryRequested)
         self.editor = QPlainTextEdit(self)
         self.editor.setPlaceholderText(
             "Your notes for this day, in Markdown. They save themselves as you type.")
@@ -40,30 +88,39 @@ class NotesEditor(QWidget):
         split.setSizes([300, 200])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(split)
         layout.addWidget(self.status)
 
         self._day = 0
         self._dirty = False
+        self._rendering = False  # a preview is being rendered on a worker
+        self._render_again = False  # the text changed meanwhile
+        self._rendered_source = ""
         self._save_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._save_timer.timeout.connect(self.flush)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_MS)
-        self._preview_timer.timeout.connect(self._update_preview)
+        self._preview_timer.timeout.connect(self.render_preview)
         self.editor.textChanged.connect(self._on_changed)
 
     @property
     def day(self) -> int:
         return self._day
 
-    def show_note(self, day: int, text: str) -> None:
-        """Switch to another day's note (save the current one first with ``flush``)."""
+    def show_note(self, day: int, text: str, unsaved: bool = False) -> None:
+        """Switch to another day's note (save the current one first with ``flush``).
+
+        ``unsaved`` marks text that is not in the database yet (a failed save kept in
+        memory): it is saved again at the next flush.
+        """
         self.editor.blockSignals(True)
         self.editor.setPlainText(text)
         self.editor.blockSignals(False)
         self._day = day
-        self._dirty = False
-        self.status.setText("")
-        self._update_preview()
+        self._dirty = unsaved
+        if not unsaved:
+            self.status.setText("")
+        self.render_preview()
 
     def text(self) -> str:
         return self.editor.toPlainText()
@@ -74,6 +131,16 @@ class NotesEditor(QWidget):
         cursor.movePosition(cursor.MoveOperation.End)
         prefix = "" if not self.text() or self.text().endswith("\n\n") else "\n\n"
         cursor.insertText(prefix + markdown.strip() + "\n")
+
+    def replace_text(self, text: str) -> None:
+        """Show ``text`` instead (e.g. both versions after a conflict), keeping the cursor."""
+        position = self.editor.textCursor().position()
+        scroll = self.editor.verticalScrollBar().value()
+        self.editor.setPlainText(text)  # textChanged: saved again soon
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.editor.setTextCursor(cursor)
+        self.editor.verticalScrollBar().setValue(scroll)
 
     def _on_changed(self) -> None:
         self._dirty = True
@@ -89,15 +156,57 @@ class NotesEditor(QWidget):
             self._dirty = False
             self.saveRequested.emit(self._day, self.text())
 
+    # ----- what the saver reports -----------------------------------------------------------
     def mark_saved(self, when: str) -> None:
-        self.status.setText(f"Saved {when}")
+        self.banner.hide()
+        if not self._dirty:
+            self.status.setText(f"Saved {when}")
 
-    def mark_failed(self, reason: str) -> None:
-        self._dirty = True  # try again on the next change or flush
-        self.status.setText(f"Not saved: {reason}")
+    def mark_failed(self, reason: str, copy: str = "", day: int | None = None) -> None:
+        """A save failed: say why, where the text is kept, and that it will be retried."""
+        which = f"day {day}" if day and day != self._day else "this day"
+        kept = f" A copy is in {copy}." if copy else " No copy could be written to disk either."
+        self.banner.show_problem(
+            f"<b>Your notes for {which} are NOT saved:</b> {reason}<br>They stay here while "
+            f"the app is open and are tried again every few seconds.{kept}")
+        self.status.setText("Not saved")
 
-    def _update_preview(self) -> None:
+    def mark_conflict(self, when: str) -> None:
+        self.banner.hide()
+        self.status.setText(f"Saved {when}: another copy of this note was changed elsewhere; "
+                            "both versions are kept below the line")
+
+    # ----- preview ------------------------------------------------------------------------------
+    def _preview_source(self) -> str:
         text = self.text()
         if len(text) > PREVIEW_LIMIT:
             text = text[:PREVIEW_LIMIT] + "\n\n*(preview cut: the note is very long)*"
-        self.preview.set_markdown(text or "*The preview of your notes appears here.*")
+        return text or EMPTY_PREVIEW
+
+    def _update_preview(self) -> None:
+        """Render the preview now, on this thread (bounded: see render_limits)."""
+        self.preview.set_markdown(self._preview_source())
+
+    def render_preview(self) -> None:
+        """Render the preview on a worker; the newest text wins."""
+        if self._rendering:
+            self._render_again = True
+            return
+        source, options = self._preview_source(), self.preview.render_options()
+        self._rendering, self._render_again = True, False
+        self._rendered_source = source
+        # bound methods, not lambdas: Qt drops them if this editor is gone when it finishes
+        run_in_background(self, lambda _ctx: render.to_html(source, *options),
+                          self._preview_rendered, self._preview_failed)
+
+    def _preview_rendered(self, html: str) -> None:
+        self._rendering = False
+        if self._render_again:
+            self.render_preview()
+        else:
+            self.preview.show_html(self._rendered_source, html)
+
+    def _preview_failed(self, _error: str) -> None:
+        self._rendering = False
+        if self._render_again:
+            self.render_preview()

@@ -1,14 +1,50 @@
-"""Restoring from the GUI, and a damaged database at start-up."""
+"""Restoring from the GUI, and every kind of problem with the data at start-up.
+
+Each start-up problem gets its own question: a locked, read-only or full disk only
+offers "Try again" (restoring over a healthy file would hide newer notes); a
+damaged file offers the newest good backup; a missing or zero-byte file with a
+backup offers that backup instead of a fresh start. The problems are real: a
+second process holds the lock, a real tmpfs is full or read-only.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+import pytest
+from PySide6.QtWidgets import QDialog
 
 from companion import paths
 from companion.app import open_study_interactively
 from companion.storage import backup, notes
 from companion.study import Study
-from companion.ui import dialogs
+from companion.ui import dialogs, startup
+from tests.locker import locked
+from tests.small_disk import fill, make_read_only, small_disk
+
+
+class Answers:
+    """Stands in for the start-up questions: records each, answers from a script."""
+
+    def __init__(self, *script: str) -> None:
+        self.script = list(script)
+        self.asked: list[tuple[str, str, list[str]]] = []
+
+    def __call__(self, _parent, title: str, text: str, options: list[str], _icon="") -> str:
+        self.asked.append((title, text, list(options)))
+        return self.script.pop(0) if self.script else "Quit"
+
+
+def _answers(monkeypatch, *script: str) -> Answers:
+    answers = Answers(*script)
+    monkeypatch.setattr(startup, "ask_choice", answers)
+    return answers
+
+
+def _study_with_note(text: str = "keep me", day: int = 2, backed_up: bool = True) -> None:
+    study = Study.open()
+    notes.save(study.db, day, text)
+    if backed_up:
+        backup.make_backup(study.db_path, paths.backups_dir())
+    study.close()
 
 
 def test_restore_from_backup_menu_brings_back_older_notes(qtbot, window, monkeypatch):
@@ -19,45 +55,145 @@ def test_restore_from_backup_menu_brings_back_older_notes(qtbot, window, monkeyp
 
     dialog_backups = []
 
-    def pick_first(self):  # the learner picks the backup made above and clicks Restore
+    def pick(self):  # the learner picks the backup made above and clicks Restore
         dialog_backups.extend(self.list.item(i).text() for i in range(self.list.count()))
         for i in range(self.list.count()):
             if self.list.item(i).data(256).path == made.path:
                 self.list.setCurrentRow(i)
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(dialogs.RestoreDialog, "exec", pick_first)
+    monkeypatch.setattr(dialogs.RestoreDialog, "exec", pick)
     window.restoreRequested.emit()
     assert dialog_backups and "KB" in dialog_backups[0]  # listed with date and size
     assert notes.body(window.study.db, 4) == "version one"
     assert window.notes.text() == "version one"
-    # the restore itself was backed up first, so "version two" can still be recovered
-    assert any(b.path != made.path for b in backup.list_backups(paths.backups_dir()))
+    # "version two" is kept and listed, so the restore can be undone
+    replaced = [b for b in backup.list_backups(paths.backups_dir()) if b.kind == "replaced"]
+    assert len(replaced) == 1 and "before a restore" in replaced[0].label
+    dialog_backups.clear()
+    made = replaced[0]
+    window.restoreRequested.emit()
+    assert notes.body(window.study.db, 4) == "version two"
 
 
 def test_damaged_database_offers_the_newest_good_backup(qtbot, companion_home, monkeypatch):
-    study = Study.open()
-    notes.save(study.db, 2, "keep me")
-    backup.make_backup(study.db_path, paths.backups_dir())
-    study.close()
+    _study_with_note()
     path = paths.database_path()
     data = bytearray(path.read_bytes())
     data[100:] = b"\xff" * (len(data) - 100)
     path.write_bytes(bytes(data))
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    answers = _answers(monkeypatch, "Restore the backup")
     restored = open_study_interactively()
-    assert restored is not None and "Restore the newest good backup" in asked[0]
+    assert restored is not None and "Restore the newest good backup" in answers.asked[0][1]
     assert notes.body(restored.db, 2) == "keep me"
-    assert list(path.parent.glob("companion.db.replaced-*"))  # damaged file kept aside
+    replaced = [b for b in backup.list_backups(paths.backups_dir()) if b.kind == "replaced"]
+    assert len(replaced) == 1 and replaced[0].path.read_bytes()[100:200] == b"\xff" * 100
     restored.close()
 
 
 def test_damaged_database_without_backup_is_left_untouched(qtbot, companion_home, monkeypatch):
+    _study_with_note(backed_up=False)
     path = paths.database_path()
-    path.write_bytes(b"not a database" * 100)
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)
+    path.write_bytes(bytes(data))
+    answers = _answers(monkeypatch)
     assert open_study_interactively() is None
-    assert "no backup" in shown[0] and path.read_bytes().startswith(b"not a database")
+    assert path.read_bytes() == bytes(data)
+    title, text, options = answers.asked[0]
+    assert title == "Damaged database" and "no backup" in text and options == ["Quit"]
+
+
+def test_a_locked_database_says_in_use_offers_no_restore_and_moves_nothing(
+        qtbot, companion_home, monkeypatch):
+    _study_with_note()
+    path = paths.database_path()
+
+    def files() -> list[str]:  # the locker's own -wal/-shm come and go; they are not ours
+        return sorted(p.name for p in companion_home.rglob("*")
+                      if not p.name.endswith(("-wal", "-shm")))
+
+    before, content = files(), path.read_bytes()
+    with locked(path, "exclusive"):
+        answers = _answers(monkeypatch, "Try again", "Quit")
+        assert open_study_interactively() is None
+    assert len(answers.asked) == 2  # asked, tried again (still locked), asked again
+    for title, text, options in answers.asked:
+        assert title == "Your data is in use" and "in use by another program" in text
+        assert options == ["Try again", "Quit"]  # no restore, no fresh start
+    assert files() == before and path.read_bytes() == content  # nothing moved or written
+    answers = _answers(monkeypatch)
+    study = open_study_interactively()  # the other program is gone: it just opens
+    assert study is not None and notes.body(study.db, 2) == "keep me" and not answers.asked
+    study.close()
+
+
+def test_a_read_only_data_folder_says_read_only(qtbot, tmp_path, monkeypatch):
+    with small_disk(tmp_path / "disk", 8192) as disk:
+        monkeypatch.setenv("COMPANION_HOME", str(disk))
+        _study_with_note(backed_up=True)
+        make_read_only(disk)
+        answers = _answers(monkeypatch)
+        assert open_study_interactively() is None
+        title, text, options = answers.asked[0]
+        assert title == "Your data is read-only" and "read-only" in text
+        assert options == ["Try again", "Quit"]
+
+
+def test_a_full_disk_at_start_says_disk_full(qtbot, tmp_path, monkeypatch):
+    with small_disk(tmp_path / "disk", 8192) as disk:
+        monkeypatch.setenv("COMPANION_HOME", str(disk))
+        _study_with_note(backed_up=False)
+        fill(disk)
+        answers = _answers(monkeypatch, "Try again")
+        assert open_study_interactively() is None
+        assert [a[0] for a in answers.asked] == ["The disk is full", "The disk is full"]
+        assert answers.asked[0][2] == ["Try again", "Quit"]
+        (disk / "filler.bin").unlink()  # the learner frees some space and tries again
+        answers = _answers(monkeypatch)
+        study = open_study_interactively()
+        assert study is not None and notes.body(study.db, 2) == "keep me"
+        study.close()
+
+
+@pytest.mark.parametrize("state", ["zero bytes", "missing"])
+def test_an_emptied_database_offers_the_backup_not_a_fresh_start(
+        qtbot, companion_home, monkeypatch, state):
+    _study_with_note("written before the file was lost")
+    path = paths.database_path()
+    if state == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(b"")
+    answers = _answers(monkeypatch, "Restore the backup")
+    study = open_study_interactively()
+    assert study is not None
+    title, text, options = answers.asked[0]
+    assert title == "Your data is missing" and options[0] == "Restore the backup"
+    assert notes.body(study.db, 2) == "written before the file was lost"
+    study.close()
+
+
+def test_starting_fresh_keeps_the_good_backup(qtbot, companion_home, monkeypatch):
+    _study_with_note("the good one")
+    good = backup.list_backups(paths.backups_dir())[0]
+    paths.database_path().write_bytes(b"")
+    _answers(monkeypatch, "Start fresh")
+    study = open_study_interactively()
+    assert study is not None and notes.body(study.db, 2) == ""
+    for _ in range(backup.KEEP_RECENT + 3):
+        study.backups.make(force=True)
+    assert good.path.exists()  # empty backups never push out the one with the learner's work
+    study.close()
+
+
+def test_a_file_that_is_not_a_database_is_not_offered_a_restore(qtbot, companion_home,
+                                                                 monkeypatch):
+    _study_with_note()
+    path = paths.database_path()
+    path.write_bytes(b"<html>a web page saved over the database</html>" * 50)
+    answers = _answers(monkeypatch)
+    assert open_study_interactively() is None
+    title, text, options = answers.asked[0]
+    assert title == "Not a study database" and options == ["Try again", "Quit"]
+    assert "move it out of" in text and path.read_bytes().startswith(b"<html>")

@@ -25,7 +25,7 @@ from companion.storage.db import (
     ReadOnlyDatabaseError,
 )
 from companion.storage.schema import SCHEMA_VERSION
-from tests.locker import hold
+from tests.locker import locked
 from tests.small_disk import fill, make_read_only, small_disk
 
 
@@ -39,15 +39,11 @@ def test_a_database_locked_by_another_process_is_locked_not_damaged(tmp_path: Pa
     path = tmp_path / "companion.db"
     _with_note(path)
     before = path.read_bytes()
-    locker = hold(path, "exclusive")
-    try:
+    with locked(path, "exclusive"):
         started = time.monotonic()
         with pytest.raises(DatabaseLockedError, match="in use by another program") as caught:
             open_database(path, busy_ms=300)
         waited = time.monotonic() - started
-    finally:
-        locker.kill()
-        locker.wait()
     assert not isinstance(caught.value, CorruptDatabaseError)
     assert waited < 3  # the busy timeout we asked for, not SQLite's 10 s
     assert path.read_bytes() == before  # nothing moved, nothing written
@@ -61,13 +57,8 @@ def test_a_write_blocked_by_another_writer_says_locked(tmp_path: Path):
     path = tmp_path / "companion.db"
     _with_note(path)
     db = open_database(path, busy_ms=200)
-    locker = hold(path, "write")
-    try:
-        with pytest.raises(sqlite3.OperationalError) as caught:
-            notes.save(db, 2, "new text")
-    finally:
-        locker.kill()
-        locker.wait()
+    with locked(path, "write"), pytest.raises(sqlite3.OperationalError) as caught:
+        notes.save(db, 2, "new text")
     assert isinstance(explain(caught.value, path), DatabaseLockedError)
 
 
