@@ -3,15 +3,24 @@
 Python-Markdown passes raw HTML through, and notes, imports and model output are
 not ours, so everything is cleaned with nh3 afterwards: no scripts, no images or
 other resources, links only to http/https/mailto (and in-page anchors).
+
+Rendering is bounded: ``render_limits`` defuses input that would make
+Python-Markdown take seconds or recurse too deep, styles are checked by splitting
+(no regular expression that can backtrack), and if rendering still fails the text is
+shown plain with a note rather than leaving a stale preview. ``to_html`` is safe to
+call from a worker thread (each thread has its own Markdown converter).
 """
 
 from __future__ import annotations
 
+import html
 import re
-from functools import lru_cache
+import threading
 
 import markdown
 import nh3
+
+from companion.render_limits import MAX_CHARS, limit
 
 ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
@@ -26,25 +35,53 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
-# Pygments' inline styles are plain colours and weights; nothing with "(" (url(), expression())
-_SAFE_STYLE = re.compile(r"^[a-z\-]+\s*:\s*[#\w\s.%-]+(;\s*[a-z\-]+\s*:\s*[#\w\s.%-]+)*;?\s*$")
+# Pygments' inline styles are plain colours and weights: only these properties, and
+# values made of letters, digits, "#", ".", "%", "-" and spaces (no "(": no url(), no
+# expression()). Checked by splitting, in time linear in the attribute's length.
+STYLE_PROPERTIES = {"color", "background-color", "background", "font-weight", "font-style",
+                    "text-decoration", "border", "padding", "margin", "line-height",
+                    "font-size", "text-align", "white-space"}
+_VALUE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#.%- _")
+MAX_STYLE = 500
+
+
+def safe_style(value: str) -> bool:
+    if len(value) > MAX_STYLE:
+        return False
+    for declaration in value.split(";"):
+        if not declaration.strip():
+            continue
+        name, colon, setting = declaration.partition(":")
+        if not colon or name.strip().lower() not in STYLE_PROPERTIES:
+            return False
+        setting = setting.strip()
+        if not setting or not _VALUE_CHARS.issuperset(setting):
+            return False
+    return True
 
 
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
-        return value if _SAFE_STYLE.match(value.strip()) else None
+        return value if safe_style(value) else None
     return value
 
 
-@lru_cache(maxsize=2)
+_local = threading.local()
+
+
 def _converter(dark: bool) -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
-        extension_configs={
-            "codehilite": {"noclasses": True, "pygments_style": "monokai" if dark else "friendly",
-                           "guess_lang": False, "cssstyles": ""}
-        },
-    )
+    """This thread's converter (a Markdown instance keeps state while converting)."""
+    cache = _local.__dict__.setdefault("converters", {})
+    if dark not in cache:
+        cache[dark] = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
+            extension_configs={
+                "codehilite": {"noclasses": True,
+                               "pygments_style": "monokai" if dark else "friendly",
+                               "guess_lang": False, "cssstyles": ""}
+            },
+        )
+    return cache[dark]
 
 
 FIGURE_PREFIX = "figures/"  # the course's own figures; the only images ever shown
@@ -66,9 +103,19 @@ def to_html(text: str, dark: bool = False, internal_links: bool = False,
     whose source is one of the course's own ``figures/…svg`` (lessons only; notes and
     model output never show images).
     """
+    limited = limit(text, MAX_CHARS)
     converter = _converter(dark)
-    converter.reset()
-    raw = converter.convert(text)
+    notes = list(limited.notes)
+    try:
+        converter.reset()
+        raw = converter.convert(limited.text)
+    except Exception as exc:  # RecursionError or a bug in an extension: show the text plainly
+        converter.reset()
+        raw = f"<pre>{html.escape(limited.text)}</pre>"
+        notes.append(f"This text could not be formatted ({type(exc).__name__}); it is shown "
+                     "as plain text.")
+    if notes:
+        raw += "".join(f'<p class="render-note"><em>({html.escape(n)})</em></p>' for n in notes)
     return nh3.clean(
         raw,
         tags=ALLOWED_TAGS | ({"img"} if figures else set()),

@@ -62,10 +62,18 @@ class MarkdownView(QTextBrowser):
         return image
 
     def set_markdown(self, text: str) -> None:
+        self.show_html(text, render.to_html(text, *self.render_options()))
+
+    def render_options(self) -> tuple[bool, bool, bool]:
+        """What ``render.to_html`` needs besides the text (dark, internal links, figures),
+        so a worker thread can render for this view (see NotesEditor's preview)."""
+        return theme.is_dark(self), self.internal_links, self.figures
+
+    def show_html(self, text: str, html: str) -> None:
+        """Show ``html`` rendered (with ``render_options``) from the Markdown ``text``."""
         self._markdown = text
-        dark = theme.is_dark(self)
-        self.document().setDefaultStyleSheet(theme.document_css(dark))
-        self.setHtml(render.to_html(text, dark, self.internal_links, self.figures))
+        self.document().setDefaultStyleSheet(theme.document_css(theme.is_dark(self)))
+        self.setHtml(html)
 
     def markdown(self) -> str:
         return self._markdown
