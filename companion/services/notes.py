@@ -20,7 +20,7 @@ from companion.services.changes import Changes
 from companion.storage import notes
 from companion.storage.db import connect
 from companion.storage.notes import Note
-from companion.storage.problems import explain
+from companion.storage.problems import StorageError, explain, short_reason
 from companion.text import utc_stamp
 
 WRITER_BUSY_MS = 1500  # off the GUI thread a save may wait this long for another writer
@@ -43,6 +43,14 @@ class NoteSave:
     def keep_both(self, text: str) -> str:
         """``text`` with the other version added below it, as the stored note has it."""
         return notes.both_versions(text, self.other) if self.other is not None else text
+
+
+class NoteSaveFailed(StorageError):
+    """A save failed; ``reason`` says why in one line and ``copy`` where the text went."""
+
+    def __init__(self, reason: str, copy: Path | None) -> None:
+        super().__init__(reason)
+        self.reason, self.copy = reason, copy
 
 
 class NotesService(Service):
@@ -79,6 +87,11 @@ class NotesService(Service):
         finally:
             db.close()
         return NoteSave(day, outcome.body, outcome.changed, outcome.other, utc_stamp())
+
+    @staticmethod
+    def reason(exc: BaseException) -> str:
+        """A few words on why a save failed, for the banner ("the disk is full")."""
+        return short_reason(exc)
 
     def saved(self, result: NoteSave) -> Changes:
         """Tell the views about a save made by ``save_checked`` (call on the GUI thread)."""

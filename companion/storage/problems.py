@@ -118,6 +118,24 @@ def disk_full_error(path: Path) -> DiskFullError:
         "again; what was saved before is safe.")
 
 
+SHORT = {
+    "locked": "another program is using your study data",
+    "read-only": "the data folder is read-only",
+    "disk-full": "the disk is full",
+    "damaged": "the database is damaged",
+    "not-a-database": "the data file is not a study database",
+}
+
+
+def short_reason(exc: BaseException) -> str:
+    """A few words for a banner ("the disk is full"); the full message for anything else."""
+    kind = getattr(exc, "kind", "")
+    if kind in SHORT:
+        return SHORT[kind]
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def explain(exc: BaseException, path: Path | str) -> StorageError:
     """The StorageError subclass (with its message) that describes ``exc`` for ``path``."""
     if isinstance(exc, StorageError):

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from companion.errors import known_errors, one_line
+from companion.errors import known_errors
 from companion.services.notes import NoteSave, NotesService
 from companion.ui.note_saving import NoteSaver
 from companion.ui.notes_editor import NotesEditor
@@ -49,9 +49,7 @@ class NoteKeeper(QObject):
                 self._unreadable = day
                 self.editor.show_note(day, "")
                 self.editor.editor.setReadOnly(True)
-                self.editor.mark_failed(f"it could not be read ({one_line(exc)}); nothing is "
-                                        "lost, press Retry", "", day)
-                self.editor.status.setText("Not loaded")
+                self.editor.mark_unreadable(day, self.notes.reason(exc))
                 return
             stored = None
         self._unreadable = 0

@@ -28,21 +28,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, QTimer, Signal
 
-from companion.errors import known_errors, one_line
-from companion.services.notes import NoteSave, NotesService
+from companion.errors import known_errors
+from companion.services.notes import NoteSave, NoteSaveFailed, NotesService
 from companion.ui.background import BackgroundOp, run_in_background
 
 RETRY_MS = 5000
 INLINE_BUSY_MS = 60  # the longest a save on the GUI thread waits for another's lock
 QUICK_S = 0.1  # a save that takes longer moves the next ones off the GUI thread
-
-
-class NoteSaveFailed(Exception):
-    """A save failed; ``reason`` says why in one line and ``copy`` where the text went."""
-
-    def __init__(self, reason: str, copy: Path | None) -> None:
-        super().__init__(reason)
-        self.reason, self.copy = reason, copy
 
 
 def emergency_copy(folder: Path, day: int, text: str, reason: str,
@@ -181,7 +173,7 @@ class NoteSaver(QObject):
             try:
                 return notes.save_checked(day, text, expected), time.monotonic() - started
             except Exception as exc:
-                reason = one_line(exc)
+                reason = notes.reason(exc)
                 raise NoteSaveFailed(reason, emergency_copy(folder, day, text, reason,
                                                             copy_name)) from exc
 

@@ -13,6 +13,8 @@ rendering is shown.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
@@ -165,11 +167,18 @@ class NotesEditor(QWidget):
     def mark_failed(self, reason: str, copy: str = "", day: int | None = None) -> None:
         """A save failed: say why, where the text is kept, and that it will be retried."""
         which = f"day {day}" if day and day != self._day else "this day"
-        kept = f" A copy is in {copy}." if copy else " No copy could be written to disk either."
+        kept = (f" A copy is in {html.escape(copy)}" if copy
+                else " No copy could be written to disk either: keep the app open.")
         self.banner.show_problem(
-            f"<b>Your notes for {which} are NOT saved:</b> {reason}<br>They stay here while "
-            f"the app is open and are tried again every few seconds.{kept}")
+            f"<b>Notes for {which} NOT saved:</b> {html.escape(reason)}. They stay here and "
+            f"are tried again every few seconds.{kept}")
         self.status.setText("Not saved")
+
+    def mark_unreadable(self, day: int, reason: str) -> None:
+        """The note could not be loaded: the editor stays read-only until Retry works."""
+        self.banner.show_problem(f"<b>Could not load the notes for day {day}:</b> "
+                                 f"{html.escape(reason)}. Nothing is lost; press Retry.")
+        self.status.setText("Not loaded")
 
     def mark_conflict(self, when: str) -> None:
         self.banner.hide()
