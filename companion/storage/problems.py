@@ -152,6 +152,9 @@ def explain(exc: BaseException, path: Path | str) -> StorageError:
             or code in (errno.EROFS, errno.EACCES, errno.EPERM)):
         return read_only_error(path)
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        if not path.parent.is_dir():
+            return StorageError(f"Cannot open {path.name}: the folder {path.parent} does not "
+                                "exist.")
         if not writable(path):
             return read_only_error(path)
         return StorageError(f"Cannot open {path} ({exc}). Check that the folder exists and "
