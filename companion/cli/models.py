@@ -114,11 +114,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     installed, offered = installed_rows(in_use), catalog_rows()
     free = catalog.available_ram()
     server = {"url": choice.url, "model": choice.model} if choice.is_server else None
+    try:
+        problem = None if server else model_files.resolve_choice(choice.path).problem
+    except ModelError as exc:
+        problem = str(exc)
     if args.json:
         print(json.dumps({"in_use": str(in_use) if in_use else None, "server": server,
-                          "free_ram_bytes": free, "installed": installed,
+                          "problem": problem, "free_ram_bytes": free, "installed": installed,
                           "catalog": offered}, indent=2))
         return 0
+    if problem:
+        print(f"Note: {problem}\n")
     if server:
         print(f"The tutor uses the server {choice.url} (model: {choice.model or 'its first'});"
               " go back to a file with: companion models use bundled\n")

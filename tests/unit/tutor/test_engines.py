@@ -77,3 +77,17 @@ def test_a_key_from_the_environment_saves_only_the_variable_name(study, monkeypa
     choice = study.models.engine_choice()
     assert settings.get(study.db, settings.SERVER_KEY_ENV) == "MY_TUTOR_KEY"
     assert engines.server_key(choice) == "sk-env"
+
+
+def test_models_list_says_when_the_chosen_file_is_missing(study, tmp_path, capsys):
+    import json
+
+    from companion.cli import main
+
+    study.models.choose(tmp_path / "gone.gguf")
+    assert main(["models", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["problem"].startswith("The chosen tutor model gone.gguf is missing")
+    assert listed["in_use"] == str(model_files.bundled_model_path().resolve())
+    assert main(["models", "list"]) == 0
+    assert capsys.readouterr().out.startswith("Note: The chosen tutor model gone.gguf is missing")
