@@ -12,9 +12,8 @@ from typing import Any
 from companion.tutor.retrieval import Passage
 
 SYSTEM = (
-    "You are a tutor in a course about large language models. "
-    "Answer the question by restating the course text in two or three short, simple "
-    "sentences. Use the words of the course text. Add no other facts, names or numbers."
+    "You explain a course text to a beginner. Rewrite the course text in two short, simple "
+    "sentences, keeping its words. Do not add anything."
 )
 
 ANYWAY_SYSTEM = (

@@ -5,8 +5,8 @@ Interoperability", "see Day 16"). A sentence is *supported* only when
 
 - every number, formula-like token, acronym, capitalised name and "Day N" in it also
   occurs in the course passages or in the learner's question,
-- one or two neighbouring passage sentences hold most of its content words
-  (``MIN_SUPPORT``, calibrated with ``benchmarks/tutor_quality.py``), and
+- one passage sentence holds most of its content words (``MIN_SUPPORT``), including
+  its subject (the facts must be about the same thing), and
 - it does not flip the passage's polarity ("DPO uses reinforcement learning" against
   "without reinforcement learning").
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from companion.text import sentences as split_sentences
 from companion.tutor.course_index import roots, tokens
 
-MIN_SUPPORT = 0.7  # share of a sentence's content words one passage window must hold
+MIN_SUPPORT = 0.75  # share of a sentence's content words one passage sentence must hold
 COURSE_DAYS = 14
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:%|[kKmMbB]\b)?")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}\b")
@@ -56,12 +56,23 @@ class Checker:
         self.days = days or set()  # "Day N" may name the days the passages come from
         texts = [s for p in passages for s in split_sentences(p)]
         self.units = [set(roots(s, None)) for s in texts]
+        # "DPO reaches... It trains on..." is one statement about DPO: a sentence that
+        # continues with a pronoun is read together with the one before it
+        for i in range(len(texts) - 1, 0, -1):
+            if texts[i].split(" ", 1)[0] in _CONTINUES:
+                self.units[i - 1] = self.units[i - 1] | self.units[i]
         self.content_units = [{w for w in roots(s) if len(w) > 2} for s in texts]
         self.scopes = [_negated_scope(s) for s in texts]
+        for i in range(len(texts) - 1, 0, -1):
+            if texts[i].split(" ", 1)[0] in _CONTINUES:
+                self.scopes[i - 1] = self.scopes[i - 1] | self.scopes[i]
         self.known = (self.source + " " + question).casefold()
         self.known_roots = set(roots(self.source + " " + question, None))
+        self.question_roots = set(roots(question))
 
     def check(self, sentence: str) -> Verdict:
+        # a small model echoes the prompt's labels ("Course text: [1] ...") before copying
+        sentence = _ECHO.sub("", sentence.strip())
         text = self._clean_citations(sentence).strip()
         if not text:
             return Verdict(text, False, "empty")
@@ -77,23 +88,28 @@ class Checker:
             for m in pattern.finditer(facts):
                 if not self._known(m.group(0)):
                     return Verdict(text, False, f"{what} {m.group(0)!r} is not in the course")
-        words = [w for w in roots(text) if len(w) > 2]
+        words = [w for w in roots(_DAY.sub(" ", _CITE.sub(" ", text))) if len(w) > 2
+                 and w not in _SAYING]
         if not words:
             return Verdict(text, False, "says nothing checkable")
         best, best_at = 0.0, -1
-        for i in range(len(self.units)):
-            window = self.units[i] | (self.units[i + 1] if i + 1 < len(self.units) else set())
-            share = sum(1 for w in words if w in window) / len(words)
+        for i, unit in enumerate(self.units):  # one passage sentence must hold it
+            share = sum(1 for w in words if w in unit) / len(words)
             if share > best:
                 best, best_at = share, i
         if best < MIN_SUPPORT:
-            return Verdict(text, False, f"only {best:.0%} of its words are in the passage")
+            return Verdict(text, False, f"only {best:.0%} of its words are in one passage "
+                                        "sentence")
+        if text.rstrip().endswith("?"):
+            return Verdict(text, False, "a question, not an explanation")
+        subject = words[0]
+        if subject not in self.units[best_at] and subject not in self.question_roots:
+            # the right facts about something else: "A KV cache is a serving engine..."
+            return Verdict(text, False, f"the passage says this about something other than "
+                                        f"“{subject}”")
         own = set(roots(text, None))
         own_scope = _negated_scope(text)
-        window = self.units[best_at] | (self.units[best_at + 1] if best_at + 1 < len(self.units)
-                                        else set())
-        window_scope = self.scopes[best_at] | (self.scopes[best_at + 1]
-                                               if best_at + 1 < len(self.scopes) else set())
+        window, window_scope = self.units[best_at], self.scopes[best_at]
         # "uses reinforcement learning" against "without reinforcement learning", or
         # "does not use preference pairs" against "trains on preference pairs"
         if (window_scope & own) - own_scope or (own_scope & window) - window_scope:
@@ -124,6 +140,11 @@ class Checker:
         return _CITE.sub(keep, text)
 
 
+_ECHO = re.compile(r"^(?:(?:Course text|More course text|Question|Answer)\s*:\s*|\[\d+\]\s*)+",
+                   re.IGNORECASE)
+_CONTINUES = frozenset({"It", "Its", "This", "They", "These", "Their"})
+_SAYING = frozenset(roots("says said explains explained shows shown course text passage "
+                           "lesson according", None))
 _NEGATION_ROOTS = frozenset(roots(" ".join(_NEGATION), None)) | {"n't", "not"}
 SCOPE = 4  # words after "not", "without"... that the negation is about
 

@@ -26,13 +26,16 @@ def test_supported_sentences_pass(checker, sentence):
 
 
 @pytest.mark.parametrize("sentence, reason", [
-    ("DPO uses reinforcement learning to train the model.", "opposite"),
+    ("DPO uses reinforcement learning to train the model.", ""),
+    ("DPO uses reinforcement learning.", "opposite"),
     ("DPO does not train on preference pairs.", "opposite"),
     ("DPO was introduced in 2019.", "2019"),
     ("BERT stands for Brain-Computer Interoperability.", "BERT"),
     ("See Day 16 for the details of DPO.", "day 16"),
     ("See day 9 for preference pairs and DPO.", "day 9"),
     ("DPO is a kind of convolutional image classifier for photos.", "words"),
+    ("DPO with a classification-style loss was made by Rafailov et al. for photos of cats.",
+     "words"),
     ("The loss is L = -log sigma(beta * margin) for DPO.", "formula"),
 ])
 def test_unsupported_sentences_are_held_back_with_a_reason(checker, sentence, reason):
