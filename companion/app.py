@@ -25,11 +25,13 @@ from companion.storage.db import EmptyDatabaseError, open_database
 from companion.storage.problems import explain
 from companion.study import Study
 from companion.ui import startup
+from companion.ui.anki_export import AnkiExport
 from companion.ui.background import run_in_background, wait_for_all
 from companion.ui.dialogs import RestoreDialog, StartDateDialog
 from companion.ui.explain_view import ExplainFeature
 from companion.ui.help import HelpFeature
 from companion.ui.inference import Inference
+from companion.ui.lab_view import LabFeature
 from companion.ui.main_window import MainWindow
 from companion.ui.model_manager import ModelsFeature
 from companion.ui.quiz_panel import QuizPanel
@@ -176,6 +178,8 @@ class Features:
     explain: ExplainFeature
     models: ModelsFeature
     quiz: QuizPanel
+    anki_export: AnkiExport
+    lab: LabFeature
     help: HelpFeature
 
 
@@ -195,6 +199,8 @@ def build_window(study: Study, load_model: bool = True) -> MainWindow:
         explain=ExplainFeature(window, inference),
         models=ModelsFeature(window, inference),
         quiz=QuizPanel(window, inference),
+        anki_export=AnkiExport(window),
+        lab=LabFeature(window, inference),
         help=HelpFeature(window),
     )
     window.refresh_progress()  # now with the quiz badges

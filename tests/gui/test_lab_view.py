@@ -15,7 +15,7 @@ from companion.ui.lab_view import EXPERIMENTS, LabFeature
 def lab(window):
     from companion.ui.background import wait_for_all
 
-    feature = LabFeature(window, window.features.inference)
+    feature: LabFeature = window.features.lab  # built by app.build_window
     yield feature
     if feature.view is not None:
         feature.view.stop_all()
