@@ -43,6 +43,12 @@ def test_the_course_excerpt_comes_first_and_the_explanation_streams_checked(qtbo
     status = live_window.tutor_status.text()
     assert "tokens/s" not in status or answer.stats["tokens_per_s"] is not None
     panel.grab().save(str(SHOTS / "tutor-answer.png"))
+    if answer.unsupported:  # unfold what the check held back, with its reasons
+        from PySide6.QtCore import QUrl
+
+        panel.transcript.anchorClicked.emit(QUrl("action:held/1"))
+        assert answer.unsupported[0].reason in panel.transcript.toPlainText()
+        panel.grab().save(str(SHOTS / "tutor-answer-checked.png"))
 
 
 def test_coach_mode_with_the_real_model(qtbot, live_window):
