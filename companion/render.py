@@ -121,8 +121,8 @@ def to_html(text: str, dark: bool = False, internal_links: bool = False,
         tags=ALLOWED_TAGS | ({"img"} if figures else set()),
         attributes=ALLOWED_ATTRIBUTES | ({"img": {"src", "alt", "title"}} if figures else {}),
         attribute_filter=_keep_figure if figures else _keep_attribute,
-        url_schemes={"http", "https", "mailto"} | ({"lesson", "action"} if internal_links
-                                                    else set()),
+        url_schemes={"http", "https", "mailto"} | (
+            {"lesson", "action", "lab", "code"} if internal_links else set()),
         link_rel=None,
         strip_comments=True,
     )

@@ -18,6 +18,9 @@ PHASES: dict[str, str] = {
 
 LAB_EXPERIMENTS = ("tokenizer", "next-token", "anatomy", "quantization", "run-code",
                    "tiny-model")
+LAB_TITLES = {"tokenizer": "see the tokens", "next-token": "watch the next-token probabilities",
+              "anatomy": "look inside the model file", "quantization": "quantize a real tensor",
+              "run-code": "run the code", "tiny-model": "train a tiny language model"}
 
 
 @dataclass(frozen=True)
@@ -177,16 +180,37 @@ class Day:
         return [(s.id, m.group(1), m.group(2)) for s in self.sections
                 for m in IMAGE.finditer(s.body)]
 
-    def lesson_markdown(self) -> str:
-        """The whole lesson as one Markdown document, one ``##`` heading per section."""
+    def lesson_markdown(self, links: bool = False) -> str:
+        """The whole lesson as one Markdown document, one ``##`` heading per section.
+
+        With ``links``, each section that a Lab experiment shows gets a "Try it in the Lab"
+        link and each code block a row of Copy / Explain (/ Run) links: in-app ``lab:``
+        and ``code:`` URLs that the lesson view handles on click.
+        """
         parts = [f"# Day {self.number}: {self.title}", f"*{self.goal}*"]
+        counter = iter(range(1, 10_000))
         for s in self.sections:
-            parts.append(f'<a id="{s.id}"></a>\n\n## {s.title}\n\n{s.body.strip()}')
+            body = s.body.strip()
+            if links:
+                body = FENCE.sub(lambda m: m.group(0) + "\n\n" + self._code_links(next(counter)),
+                                 body)
+                if s.lab:
+                    body = (f"[▸ Try it in the Lab: {LAB_TITLES[s.lab]}]"
+                            f"(lab:{s.lab}?day={self.number})\n\n{body}")
+            parts.append(f'<a id="{s.id}"></a>\n\n## {s.title}\n\n{body}')
         parts.append('<a id="key-terms"></a>\n\n## Key terms\n\n' + "\n".join(
             f"- **{t.term}**: {t.definition}" for t in self.terms))
         parts.append('<a id="resources"></a>\n\n## Resources\n\n' + "\n".join(
             f"- [{r.title}]({r.url})" for r in self.resources))
         return "\n\n".join(parts) + "\n"
+
+    def _code_links(self, block: int) -> str:
+        links = [f"[Copy](code:copy/{self.number}/{block})",
+                 f"[Explain this code](code:explain/{self.number}/{block})"]
+        note = self.code_note(block)
+        if note is not None and note.runnable:
+            links.append(f"[▸ Run it in the Lab](lab:run-code?day={self.number}&block={block})")
+        return " · ".join(links)
 
     @property
     def word_count(self) -> int:

@@ -63,21 +63,29 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(op.ctx)
         except Cancelled:
-            op.cancelled.emit()
+            _tell(op.cancelled)
         except Exception as exc:  # reported on the GUI thread, never raised into Qt
             op.error = exc
             if not isinstance(exc, known_errors()):
                 log.error("background job failed:\n%s", traceback.format_exc())
             if op.ctx.cancelled:
-                op.cancelled.emit()
+                _tell(op.cancelled)
             else:
-                op.failed.emit(one_line(exc))
+                _tell(op.failed, one_line(exc))
         else:
             if op.ctx.cancelled and result is None:
-                op.cancelled.emit()
+                _tell(op.cancelled)
             else:
-                op.succeeded.emit(result)
-        op.ended.emit()
+                _tell(op.succeeded, result)
+        _tell(op.ended)
+
+
+def _tell(signal, *args: object) -> None:
+    """Emit, unless the app is already gone (quit while the job ran): nobody is left to tell."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        log.debug("a background job finished after its window closed")
 
 
 def run_in_background(parent: QObject | None, fn: Callable[[JobContext], Any],

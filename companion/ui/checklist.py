@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.curriculum import Day, Task
+from companion.curriculum.model import LAB_TITLES
 
 
 class _TaskText(QLabel):
@@ -38,6 +40,7 @@ class _TaskText(QLabel):
 
 class TaskRow(QWidget):
     toggled = Signal(bool)
+    labRequested = Signal(str)  # the experiment that fits this task
 
     def __init__(self, task: Task, done: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,14 @@ class TaskRow(QWidget):
         row.setContentsMargins(2, 3, 2, 3)
         row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.label, 1)
+        self.lab_button: QToolButton | None = None
+        if task.lab:
+            self.lab_button = QToolButton(self)
+            self.lab_button.setText("Lab")
+            self.lab_button.setAutoRaise(True)
+            self.lab_button.setToolTip(f"Try it in the Lab: {LAB_TITLES[task.lab]}")
+            self.lab_button.clicked.connect(lambda: self.labRequested.emit(task.lab))
+            row.addWidget(self.lab_button, 0, Qt.AlignmentFlag.AlignTop)
         self.box.setChecked(done)
         self._show(done)
         self.box.toggled.connect(self._toggled)
@@ -79,6 +90,7 @@ class TaskRow(QWidget):
 
 class Checklist(QScrollArea):
     taskToggled = Signal(str, int, bool)  # task id, day, done
+    labRequested = Signal(str, int)  # experiment, day
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +117,7 @@ class Checklist(QScrollArea):
             row = TaskRow(task, task.id in done, self._body)
             row.toggled.connect(lambda checked, t=task.id: self.taskToggled.emit(
                 t, self._day, checked))
+            row.labRequested.connect(lambda lab: self.labRequested.emit(lab, self._day))
             self._layout.insertWidget(self._layout.count() - 1, row)
             self.rows.append(row)
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, QUrlQuery, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.lesson = MarkdownView(self)
         self.lesson.setAccessibleName("Lesson")
         self.lesson.figures = True
+        self.lesson.internal_links = True  # lesson:, lab: and code: links act in the app
         self.checklist = Checklist(self)
         self.notes = NotesEditor(self)
 
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
 
         self.day_list.daySelected.connect(self.show_day)
         self.checklist.taskToggled.connect(self._save_task)
+        self.checklist.labRequested.connect(
+            lambda lab, day: self.features.lab.open(lab, day=day))
         # loading, saving off the GUI thread, failed saves and conflicts: ui/note_keeper.py
         self.note_keeper = NoteKeeper(self.notes, study.notes, paths.data_dir(), self)
         self.lesson.internalLinkClicked.connect(self.open_internal_link)
@@ -153,7 +156,7 @@ class MainWindow(QMainWindow):
     def show_day(self, number: int) -> None:
         self.notes.flush()  # never lose the previous day's typing
         day = self.study.course.day(number)
-        self.lesson.set_markdown(day.lesson_markdown())
+        self.lesson.set_markdown(day.lesson_markdown(links=True))
         self.checklist.show_day(day, set(self.study.progress.done_tasks()))
         self.note_keeper.load(number)
         self.setWindowTitle(f"Day {number}: {day.title} — LLM Study Companion")
@@ -175,11 +178,32 @@ class MainWindow(QMainWindow):
         self.lesson.scrollToAnchor(section)
 
     def open_internal_link(self, url: QUrl) -> None:
-        """``lesson:4#multi-head-attention`` (citations) opens that lesson section."""
+        """In-app links: ``lesson:4#multi-head-attention`` (citations) opens that section;
+        ``lab:next-token?day=3`` opens a Lab experiment; ``code:copy/4/2`` and
+        ``code:explain/4/2`` act on a lesson code block."""
         if url.scheme() == "lesson" and url.path().isdigit():
             day = int(url.path())
             if 1 <= day <= len(self.study.course.days):
                 self.show_section(day, url.fragment())
+        elif url.scheme() == "lab":
+            query = QUrlQuery(url)
+            day, block = query.queryItemValue("day"), query.queryItemValue("block")
+            self.features.lab.open(url.path(), day=int(day) if day.isdigit() else None,
+                                   block=int(block) if block.isdigit() else None)
+        elif url.scheme() == "code":
+            action, _, where = url.path().partition("/")
+            day_text, _, block_text = where.partition("/")
+            if not (day_text.isdigit() and block_text.isdigit()):
+                return
+            blocks = self.study.course.day(int(day_text)).code_blocks()
+            block = next((b for b in blocks if b.number == int(block_text)), None)
+            if block is None:
+                return
+            if action == "copy":
+                QGuiApplication.clipboard().setText(block.code)
+                self.statusBar().showMessage("Code copied to the clipboard.", 4000)
+            elif action == "explain":
+                self.features.explain.explain(block.code, block.language or "text")
 
     # ----- saving --------------------------------------------------------------------------
     def _save_task(self, task_id: str, day: int, done: bool) -> None:

@@ -143,3 +143,34 @@ def test_about_names_the_version_model_and_data_folder(window):
     text = dialog.label.text()
     assert __version__ in text and str(paths.data_dir()) in text and "Apache-2.0" in text
     dialog.close()
+
+
+def test_lesson_links_open_the_lab_copy_and_explain_code(qtbot, window, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    day = window.study.course.day(4)
+    window.show_day(4)
+    html = window.lesson.toHtml()
+    lab_sections = [s for s in day.sections if s.lab]
+    assert lab_sections and html.count("Try it in the Lab") == len(lab_sections)
+    runnable = [n.block for n in day.code if n.runnable]
+    assert f"lab:run-code?day=4&amp;block={runnable[0]}" in html
+    assert html.count("code:copy/4/") == len(day.code_blocks())
+
+    opened = []
+    monkeypatch.setattr(window.features.lab, "open",
+                        lambda exp, text="", day=None, block=None: opened.append((exp, day, block)))
+    window.lesson.anchorClicked.emit(QUrl(f"lab:run-code?day=4&block={runnable[0]}"))
+    assert opened[-1] == ("run-code", 4, runnable[0])
+    window.lesson.anchorClicked.emit(QUrl(f"code:copy/4/{runnable[0]}"))
+    assert QGuiApplication.clipboard().text() == day.code_blocks()[runnable[0] - 1].code
+
+    explained = []
+    monkeypatch.setattr(window.features.explain, "explain",
+                        lambda code, language: explained.append((code, language)))
+    window.lesson.anchorClicked.emit(QUrl(f"code:explain/4/{runnable[0]}"))
+    assert explained == [(day.code_blocks()[runnable[0] - 1].code, "python")]
+
+    task_with_lab = next(r for r in window.checklist.rows if r.task.lab)
+    task_with_lab.lab_button.click()
+    assert opened[-1] == (task_with_lab.task.lab, 4, None)
