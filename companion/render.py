@@ -84,6 +84,20 @@ def _converter(dark: bool) -> markdown.Markdown:
     return cache[dark]
 
 
+_PRE = re.compile(r"<pre([^>]*)>(.*?)</pre>", re.S)
+
+
+def _tidy_code_blocks(raw: str) -> str:
+    """Code blocks as one even block: Qt draws the inline ``<code>`` background and the
+    line-height gaps as stripes (grey bars on blank lines), and a final newline as an
+    empty bar; the block's own background (theme CSS) is all a code block needs."""
+    def tidy(m: re.Match[str]) -> str:
+        body = m.group(2).replace("<code>", "").replace("</code>", "").rstrip("\n")
+        return f"<pre>{body}</pre>"
+
+    return _PRE.sub(tidy, raw)
+
+
 FIGURE_PREFIX = "figures/"  # the course's own figures; the only images ever shown
 
 
@@ -114,6 +128,7 @@ def to_html(text: str, dark: bool = False, internal_links: bool = False,
         raw = f"<pre>{html.escape(limited.text)}</pre>"
         notes.append(f"This text could not be formatted ({type(exc).__name__}); it is shown "
                      "as plain text.")
+    raw = _tidy_code_blocks(raw)
     if notes:
         raw += "".join(f'<p class="render-note"><em>({html.escape(n)})</em></p>' for n in notes)
     return nh3.clean(

@@ -19,7 +19,9 @@ def document_css(dark: bool) -> str:
         "h1 { font-size: 20pt; margin-bottom: 4px; } "
         "h2 { font-size: 15pt; margin-top: 18px; } "
         "h3 { font-size: 12pt; } "
-        f"pre {{ background-color: {code_bg}; }} "
+        # code wraps inside the reading column instead of scrolling the whole lesson sideways
+        f"pre {{ background-color: {code_bg}; white-space: pre-wrap; margin-top: 4px; "
+        "margin-bottom: 2px; } "
         f"code {{ background-color: {code_bg}; }} "
         f"div {{ background-color: {code_bg}; }} "
         "table { border-collapse: collapse; margin-top: 6px; margin-bottom: 6px; } "
