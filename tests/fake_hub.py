@@ -13,8 +13,14 @@ It speaks the part of the protocol huggingface_hub uses to fetch one LFS file:
 Knobs for failure cases: ``corrupt`` (same size, wrong bytes, headers still announce
 the real SHA-256), ``drop_after`` (the first GET is cut off after that many body bytes,
 the connection closed mid-transfer), ``rate`` (bytes per second, to make a download
-slow enough to cancel). Every request is logged in ``requests``. The servers are
-threaded, time out idle sockets, and stop in ``close()`` (or at the end of a ``with``).
+slow enough to cancel), ``trickle`` (after ``stall_after`` bytes, one byte every that
+many seconds: alive but useless), ``stall_after`` alone (that many bytes, then
+silence with the connection open), ``headers_delay`` (seconds of silence before the
+status line), ``html`` (a sign-in page with 200 and ``text/html``; or, with
+``html="octet"``, the same page labelled ``application/octet-stream``) and
+``wrong_length`` (a Content-Length that is not the file's). Every request is logged in
+``requests``. The servers are threaded, time out idle sockets, and stop in ``close()``
+(or at the end of a ``with``); a stalled response ends when the server closes.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from urllib.parse import unquote
 
 CHUNK = 256 * 1024
 COMMIT_MAIN = "0123456789abcdef0123456789abcdef01234567"
+SIGN_IN_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>"
+                b"<h1>Please log in to download this file</h1></body></html>\n")
 
 
 @dataclass
@@ -56,6 +64,11 @@ class FakeHub:
     corrupt: bool = False
     drop_after: int | None = None
     rate: float | None = None
+    trickle: float | None = None
+    stall_after: int | None = None
+    headers_delay: float | None = None
+    html: bool | str = False
+    wrong_length: int | None = None
     files: list[HostedFile] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     bytes_sent: int = 0
@@ -63,6 +76,7 @@ class FakeHub:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._dropped = False
+        self.closing = threading.Event()  # wakes stalled responses when the server stops
         self.hub = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, "hub"))
         self.cdn = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, "cdn"))
         self._threads = []
@@ -106,6 +120,7 @@ class FakeHub:
             return self.drop_after
 
     def close(self) -> None:
+        self.closing.set()
         for server in (self.hub, self.cdn):
             server.shutdown()
             server.server_close()
@@ -188,6 +203,10 @@ def _handler(hub: FakeHub, role: str) -> type[BaseHTTPRequestHandler]:
             hosted = next((f for f in hub.files if match and f.sha256 == match["sha"]), None)
             if hosted is None:
                 return self._error(404, "EntryNotFound", "No such blob")
+            if hub.headers_delay and hub.closing.wait(hub.headers_delay):
+                return
+            if hub.html:
+                return self._page(body)
             data = hub.body_for(hosted)
             start = 0
             wanted = _RANGE.match(self.headers.get("Range") or "")
@@ -198,16 +217,48 @@ def _handler(hub: FakeHub, role: str) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(len(data) - start))
+            length = len(data) - start if hub.wrong_length is None else hub.wrong_length
+            self.send_header("Content-Length", str(length))
             self.send_header("ETag", f'"{hosted.sha256}"')
             self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
             if not body:
                 return
+            if hub.trickle or hub.stall_after is not None:
+                return self._stall(data, start)
             stop = hub.take_drop()
             self._send(data, start, len(data) if stop is None else min(len(data), start + stop))
             if stop is not None:
                 self.close_connection = True  # cut off mid-transfer, as a flaky network does
+
+        def _page(self, body: bool) -> None:
+            self.send_response(200)
+            kind = "application/octet-stream" if hub.html == "octet" else "text/html"
+            self.send_header("Content-Type", kind)
+            length = len(SIGN_IN_PAGE) if hub.wrong_length is None else hub.wrong_length
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            if body:
+                self.wfile.write(SIGN_IN_PAGE)
+                self.close_connection = True
+
+        def _stall(self, data: bytes, start: int) -> None:
+            """Send ``stall_after`` bytes, then a byte per ``trickle`` seconds (or nothing)."""
+            first = min(len(data), start + (hub.stall_after or 0))
+            self._send(data, start, first)
+            self.close_connection = True
+            sent = 0
+            try:
+                for offset in range(first, len(data)):
+                    if hub.closing.wait(hub.trickle or 3600):
+                        return
+                    self.wfile.write(data[offset:offset + 1])
+                    self.wfile.flush()
+                    sent += 1
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up: what a stall limit is for
+            finally:
+                hub.log(Request(role, "TRICKLE", self.path, None), sent)
 
         def _send(self, data: bytes, start: int, end: int) -> None:
             began, sent = time.monotonic(), 0

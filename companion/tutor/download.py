@@ -1,13 +1,18 @@
-"""Downloading a catalog model with huggingface_hub: progress, resume, verification.
+"""Downloading a catalog model from the Hugging Face Hub: progress, resume, verification.
 
-huggingface_hub does all the HTTP (headers, redirects to the CDN, retries with a
-Range request when a connection drops mid-way). We ask it for the file's metadata
-first, because that is where the hub states the SHA-256 and size of the exact file
-at the pinned commit, then stream the bytes into ``models/.partial/<sha256>.part``.
-That partial survives a crash or a lost connection, so the next attempt continues
-where the last one stopped. Only a file whose SHA-256 matches, and which then passes
-the safe-loading check, is moved (atomically) into the models folder. Cancel
-discards the partial: the learner asked to stop, not to pause.
+We ask huggingface_hub for the file's metadata first, because that is where the hub
+states the SHA-256 and size of the exact file at the pinned commit, then stream the
+bytes ourselves (``download_stream.py``, on the hub's own HTTP session) into
+``models/.partial/<sha256>.part``. That partial survives a crash or a lost
+connection, so the next attempt continues where the last one stopped. Only a file
+whose SHA-256 matches, and which then passes the safe-loading check, is moved
+(atomically) into the models folder. Cancel discards the partial: the learner asked
+to stop, not to pause.
+
+The stream is ours, not huggingface_hub's ``http_get``, because that one had no
+stall limit (a server sending a byte every 5 s kept it waiting forever), checked
+Cancel only every 10 MB, retried for minutes, and wrote whatever body came back with
+a 200 (an HTML sign-in page became the start of the partial file).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from companion import __version__, paths
 from companion.tutor import model_check
@@ -67,14 +73,41 @@ def partial_dir() -> Path:
     return folder
 
 
+def check_endpoint_setting() -> None:
+    """Refuse a malformed ``HF_ENDPOINT`` in words, before huggingface_hub reads it.
+
+    huggingface_hub fails at import on e.g. ``http://127.0.0.1:notaport`` with "Port
+    could not be cast to integer value", which tells a learner nothing.
+    """
+    value = os.environ.get("HF_ENDPOINT")
+    if not value:
+        return
+    problem = ""
+    try:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it names no server"
+        else:
+            parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        problem = "its port is not a number" if "port" in str(exc).lower() else str(exc)
+    if problem:
+        raise DownloadError(f"HF_ENDPOINT={value!r} is not a usable hub address: {problem}. "
+                            "Fix it or unset it to use huggingface.co.")
+
+
 def endpoint() -> str:
     """The hub to use; ``HF_ENDPOINT`` is read now, not when huggingface_hub was imported."""
+    check_endpoint_setting()
     from huggingface_hub import constants
 
     return (os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
 
 
 def offline() -> bool:
+    check_endpoint_setting()
     from huggingface_hub import constants
 
     return constants.is_offline_mode()
@@ -151,8 +184,12 @@ def _describe_hub_error(exc: Exception, entry: CatalogEntry, hub: str) -> str:
 
 def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
            report: ProgressCallback, cancel: threading.Event) -> Path:
-    from huggingface_hub.file_download import http_get
-    from huggingface_hub.utils import build_hf_headers
+    from companion.tutor.download_stream import (
+        Stalled,
+        StreamCancelled,
+        StreamRefused,
+        stream_into,
+    )
 
     part = partial_dir() / f"{sha256}.part"
     if part.exists() and part.stat().st_size > size:
@@ -162,18 +199,19 @@ def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
     if free < size - have:
         raise DownloadError(f"Not enough free disk space for {entry.name}: it needs "
                             f"{(size - have) / 1e9:.1f} GB, {free / 1e9:.1f} GB are free.")
-    meter = _meter(report, cancel, size)
-    headers = build_hf_headers(token=False, library_name="llm-study-companion",
-                               library_version=__version__)
+    meter = _Meter(report, cancel, size, have)
     try:
-        with part.open("ab") as handle:
-            if have < size:
-                http_get(url, handle, resume_size=have, headers=headers, expected_size=size,
-                         displayed_filename=entry.file, tqdm_class=meter)
-    except DownloadCancelled:
+        _resuming(lambda start: stream_into(url, part, start, size, meter.update, cancel),
+                  part, size)
+    except StreamCancelled:
         part.unlink(missing_ok=True)
-        raise
-    except Exception as exc:  # the partial is kept: the next attempt resumes from it
+        raise DownloadCancelled("Download cancelled.") from None
+    except Stalled as exc:  # the partial is kept: the next attempt resumes from it
+        raise DownloadError(f"The download of {entry.name} stalled: {exc}. What arrived is "
+                            "kept; try again later to resume where it stopped.") from None
+    except StreamRefused as exc:  # nothing of that response was written
+        raise DownloadError(f"The download of {entry.name} was refused: {exc}") from None
+    except OSError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DownloadError(f"The download of {entry.name} stopped ({reason[:100]}); "
                             "try again to resume it where it stopped.") from None
@@ -193,6 +231,28 @@ def _fetch(entry: CatalogEntry, url: str, size: int, sha256: str,
     model_check.remember(target, info, loaded=True)
     report(Progress("check", 1, 1))
     return target
+
+
+RESUMES = 5  # a dropped connection is resumed this many times while each try makes progress
+
+
+def _resuming(fetch: Callable[[int], None], part: Path, size: int) -> None:
+    """Call ``fetch(start)`` until the partial is complete; resume after a dropped connection."""
+    from companion.tutor.download_stream import StreamFailed
+
+    tries = 0
+    while True:
+        have = part.stat().st_size if part.exists() else 0
+        if have >= size:
+            return
+        try:
+            fetch(have)
+            return
+        except StreamFailed:
+            now = part.stat().st_size if part.exists() else 0
+            tries += 1
+            if now <= have or tries > RESUMES:
+                raise  # no progress, or too many drops: tell the learner
 
 
 def _check_sha256(entry: CatalogEntry, part: Path, expected: str, report: ProgressCallback,
@@ -215,28 +275,31 @@ def _check_sha256(entry: CatalogEntry, part: Path, expected: str, report: Progre
                             "deleted. Try again.")
 
 
-def _meter(report: ProgressCallback, cancel: threading.Event, size: int):
-    """A tqdm-compatible class huggingface_hub drives; it reports progress and obeys Cancel."""
-    from tqdm.auto import tqdm
+class _Meter:
+    """Turns bytes received into Progress reports (speed, time left) and honours Cancel.
 
-    class Meter(tqdm):
-        def __init__(self, *args, **kwargs) -> None:
-            kwargs.pop("name", None)
-            kwargs["disable"] = True  # we draw our own bar; tqdm must print nothing
-            self._initial = int(kwargs.get("initial") or 0)
-            super().__init__(*args, **kwargs)
-            self._done = self._initial
-            self._started = time.monotonic()
+    If the listener itself fails (its window was closed while the app quits), the
+    download stops as if cancelled instead of failing with a Qt error.
+    """
 
-        def update(self, n: float | None = 1) -> bool | None:
-            self._done += int(n or 0)
-            elapsed = time.monotonic() - self._started
-            fresh = self._done - self._initial
-            speed = fresh / elapsed if elapsed > 0 and fresh > 0 else 0.0
-            eta = (size - self._done) / speed if speed else None
-            report(Progress("download", self._done, size, speed, eta))
-            if cancel.is_set():
-                raise DownloadCancelled("Download cancelled.")
-            return None
+    def __init__(self, report: ProgressCallback, cancel: threading.Event, size: int,
+                 initial: int) -> None:
+        self.report, self.cancel, self.size = report, cancel, size
+        self.initial = self.done = initial
+        self.started = time.monotonic()
+        self.last = 0.0
 
-    return Meter
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        step = max(1, self.size // 200)  # half a percent
+        if now - self.last < 0.1 and done - self.done < step and done < self.size:
+            return  # ten reports a second (or one per half percent) are plenty for a bar
+        self.last, self.done = now, done
+        elapsed = now - self.started
+        fresh = done - self.initial
+        speed = fresh / elapsed if elapsed > 0 and fresh > 0 else 0.0
+        eta = (self.size - done) / speed if speed else None
+        try:
+            self.report(Progress("download", done, self.size, speed, eta))
+        except RuntimeError:  # "Signal source has been deleted": nobody is listening any more
+            self.cancel.set()

@@ -228,3 +228,150 @@ def test_cli_import_and_use_a_local_file(tmp_path):
     assert "* my model.gguf" in text and "Q4_1" in text and "llama" in text
     error = one_line_error(cli("models", "download", "no-such-model"))
     assert "No model 'no-such-model' in the catalog" in error
+
+
+# ----- stalls, Cancel, HTML and wrong sizes (issue 10, item 7) -----------------------------
+def _part() -> Path:
+    return partial_dir() / f"{entry().sha256}.part"
+
+
+def _cancel_after(cancel: threading.Event, seconds: float, when: list[float]) -> None:
+    def fire() -> None:
+        when.append(time.monotonic())
+        cancel.set()
+
+    threading.Timer(seconds, fire).start()
+
+
+def test_a_trickling_server_is_a_clear_stall_error_and_what_arrived_is_kept(hub, monkeypatch):
+    monkeypatch.setenv("COMPANION_DOWNLOAD_STALL_S", "2")
+    hub.stall_after, hub.trickle = 2_000_000, 0.5  # then one byte every half second
+    started = time.monotonic()
+    with pytest.raises(DownloadError, match="stalled: less than 16 KB arrived in 2 s") as caught:
+        download(entry())
+    took = time.monotonic() - started
+    assert "try again later to resume" in str(caught.value)
+    assert took < 15, took  # before: never timed out at all
+    assert 2_000_000 <= _part().stat().st_size < 2_100_000  # kept for the next try
+    hub.stall_after = hub.trickle = None
+    path = download(entry())  # the next try resumes and completes
+    assert sha256_of(path) == entry().sha256
+    resumed = [r.range for r in hub.requests if r.server == "cdn" and r.method == "GET"][-1]
+    assert resumed is not None and int(resumed[6:-1]) >= 2_000_000
+
+
+def test_cancel_on_a_silent_server_is_honoured_within_a_second(hub):
+    hub.stall_after = 1_000_000  # then silence, connection open
+    cancel, pressed = threading.Event(), []
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if p.phase == "download" and p.done >= 500_000 and not pressed:
+            _cancel_after(cancel, 0.5, pressed)
+
+    with pytest.raises(DownloadCancelled):
+        download(entry(), on_progress=progress, cancel=cancel)
+    waited = time.monotonic() - pressed[0]
+    print(f"cancel honoured {waited * 1000:.0f} ms after it was pressed")
+    assert waited < 1.0  # before: 61 s (checked per 10 MB chunk)
+    assert nothing_installed()
+
+
+def test_cancel_while_waiting_for_the_first_byte_is_honoured_within_a_second(hub):
+    hub.headers_delay = 60
+    cancel, pressed = threading.Event(), []
+    _cancel_after(cancel, 1.0, pressed)
+    with pytest.raises(DownloadCancelled):
+        download(entry(), cancel=cancel)
+    assert time.monotonic() - pressed[0] < 1.0 and nothing_installed()
+
+
+@pytest.mark.parametrize("case", ["text/html", "octet-stream", "octet-stream, lying size"])
+def test_an_html_page_served_with_200_is_never_written(hub, case):
+    have = model_bytes()[:3_000_000]
+    _part().write_bytes(have)  # an earlier session's progress, which must survive this
+    hub.html = True if case == "text/html" else "octet"
+    if case.endswith("lying size"):  # only the first bytes can tell it is not the model
+        hub.wrong_length = entry().size
+    reason = {"text/html": "sent a web page", "octet-stream": "announced 122 bytes",
+              "octet-stream, lying size": "not a GGUF file .*<!DOCTYPE"}[case]
+    with pytest.raises(DownloadError, match=reason) as caught:
+        download(entry())
+    assert "refused" in str(caught.value) and "\n" not in str(caught.value)
+    assert _part().read_bytes() == have  # not one byte of HTML, the good prefix intact
+    hub.html, hub.wrong_length = False, None
+    assert sha256_of(download(entry())) == entry().sha256  # before: failed its SHA-256
+
+
+def test_an_html_page_on_a_fresh_download_leaves_no_partial(hub):
+    hub.html = True
+    with pytest.raises(DownloadError, match="web page"):
+        download(entry())
+    assert nothing_installed()
+
+
+def test_a_size_mismatch_is_refused_before_writing(hub):
+    hub.wrong_length = 12345
+    with pytest.raises(DownloadError, match="announced 12,345 bytes where"):
+        download(entry())
+    assert nothing_installed()
+
+
+def test_a_progress_listener_that_went_away_stops_the_download_quietly(hub):
+    hub.rate = 20_000_000
+
+    def gone(p):  # what a deleted Qt signal does when the app quits mid-download
+        if p.phase == "download" and p.done > 2_000_000:
+            raise RuntimeError("Signal source has been deleted")
+
+    with pytest.raises(DownloadCancelled):
+        download(entry(), on_progress=gone)
+    assert nothing_installed()
+
+
+@pytest.mark.slow
+def test_cli_download_from_a_stalled_server_ends_with_one_line(hub):
+    hub.stall_after, hub.trickle = 500_000, 5  # the trial's "one byte every 5 s"
+    env = {**os.environ, "HF_HUB_OFFLINE": "0", "HF_HUB_DISABLE_TELEMETRY": "1",
+           "HF_ENDPOINT": hub.endpoint, "COMPANION_DOWNLOAD_STALL_S": "3"}
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "companion", "models", "download", ENTRY_ID],
+                         capture_output=True, text=True, env=env, timeout=120)
+    error = one_line_error(out)
+    assert "stalled" in error and time.monotonic() - started < 60
+
+
+def test_cli_with_a_malformed_hf_endpoint_says_so():
+    env_hub = type("Bad", (), {"endpoint": "http://127.0.0.1:notaport"})()
+    out = cli("models", "download", ENTRY_ID, hub=env_hub)
+    error = one_line_error(out)
+    assert "HF_ENDPOINT='http://127.0.0.1:notaport' is not a usable hub address" in error
+    assert "port is not a number" in error and "could not be cast" not in out.stderr
+
+
+@pytest.mark.slow
+def test_quitting_the_app_mid_download_ends_cleanly(hub, companion_home):
+    import datetime as dt
+
+    from companion.study import Study
+
+    companion_home.mkdir(parents=True, exist_ok=True)
+    study = Study.open(companion_home / "companion.db")
+    study.progress.set_start_date(dt.date.today())
+    study.close()
+    hub.rate = 2_000_000  # about 50 s for the whole file: the quit lands mid-way
+    env = {**os.environ, "HF_HUB_OFFLINE": "0", "HF_HUB_DISABLE_TELEMETRY": "1",
+           "HF_ENDPOINT": hub.endpoint, "QT_QPA_PLATFORM": "offscreen",
+           "COMPANION_HOME": str(companion_home),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    helper = Path(__file__).with_name("quit_download_app.py")
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, str(helper)], capture_output=True, text=True,
+                         env=env, timeout=180)
+    assert "QUITTING" in out.stdout, out.stderr[-2000:]
+    assert out.returncode == 0, out.stderr[-2000:]
+    for bad in ("Traceback", "RuntimeError", "Signal source has been deleted"):
+        assert bad not in out.stderr, out.stderr[-2000:]
+    assert time.monotonic() - started < 60
+    assert nothing_installed()
