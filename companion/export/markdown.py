@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.curriculum import Course, Day
-from companion.export.files import ExportError, atomic_write, free_path, safe_name
+from companion.export.files import (
+    ExportError,
+    check_target,
+    free_path,
+    safe_name,
+    taken,
+    write_all,
+)
 
 FORMATS = ("single", "vault")
 
@@ -77,27 +84,32 @@ def planned_files(fmt: str, out: Path, course: Course, record: StudyRecord) -> d
     if fmt == "single":
         return {out: single_file(course, record)}
     if fmt == "vault":
-        if out.exists() and not out.is_dir():
+        if taken(out) and not out.is_dir():
             raise ExportError(f"{out} is a file; a vault export needs a folder.")
         return {out / name: text for name, text in vault_files(course, record).items()}
     raise ExportError(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
 
 
 def existing(files: dict[Path, str]) -> list[Path]:
-    return [p for p in files if p.exists()]
+    """Planned paths where something already is (a dangling symbolic link counts)."""
+    return [p for p in files if taken(p)]
 
 
 def write(files: dict[Path, str], on_conflict: str = "fail") -> list[Path]:
-    """Write every file atomically. ``on_conflict``: fail, overwrite or rename."""
+    """Write every file, all or nothing. ``on_conflict``: fail, overwrite or rename.
+
+    Only regular files are ever overwritten: a device, a folder or a symbolic link in
+    the way is refused even with ``overwrite`` (``check_target``).
+    """
     clashes = existing(files)
     if clashes and on_conflict == "fail":
         names = ", ".join(p.name for p in clashes[:3]) + (" ..." if len(clashes) > 3 else "")
         raise ExportError(
             f"{len(clashes)} file(s) already exist ({names}); use --force to overwrite "
             "or --rename to keep both.")
-    written = []
+    targets: dict[Path, str] = {}
     for path, text in files.items():
         target = free_path(path) if on_conflict == "rename" else path
-        atomic_write(target, text)
-        written.append(target)
-    return written
+        check_target(target, replace=on_conflict == "overwrite")
+        targets[target] = text
+    return write_all(targets)

@@ -78,3 +78,81 @@ def test_full_course_vault_export_via_study(study, tmp_path: Path):
     assert text.startswith("---\nday: 4\n") and "tasks_total:" in text
     assert "[[Day 03 - " in text and "[[Day 05 - " in text
     assert not list((tmp_path / "v").glob(".tmp-*"))  # no temp files left behind
+
+
+# ----- targets that are not what they seem (issue 10, item 8) ------------------------------
+import stat  # noqa: E402
+
+from companion.export import check_target  # noqa: E402
+from tests.small_disk import fill, small_disk  # noqa: E402
+
+
+def _special_files(tmp_path: Path) -> dict[str, Path]:
+    found = {}
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    found["a named pipe"] = fifo
+    if os.geteuid() == 0:  # a character device like /dev/null, made here, not the real one
+        node = tmp_path / "null.md"
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        found["a device node"] = node
+    return found
+
+
+@pytest.mark.skipif(os.name != "posix", reason="device nodes and pipes are POSIX")
+def test_a_device_or_pipe_is_never_replaced_even_with_force(tmp_path: Path):
+    for what, path in _special_files(tmp_path).items():
+        kind = stat.S_IFMT(os.lstat(path).st_mode)
+        plan = planned_files("single", path, SMALL, RECORD)
+        with pytest.raises(ExportError, match="not a regular file"):
+            write(plan, "overwrite")
+        assert stat.S_IFMT(os.lstat(path).st_mode) == kind, what  # still the node or pipe
+        renamed = write(plan, "rename")  # keeping both is fine: a new, regular file
+        assert renamed == [path.with_name(f"{path.stem} (2).md")]
+        assert stat.S_IFMT(os.lstat(path).st_mode) == kind
+
+
+def test_a_symbolic_link_is_never_written_through_or_replaced(tmp_path: Path):
+    out = tmp_path / "vault"
+    out.mkdir()
+    name = vault_files(SMALL, RECORD)
+    first = out / next(iter(name))
+    first.symlink_to(tmp_path / "elsewhere" / "target.md")  # dangling
+    plan = planned_files("vault", out, SMALL, RECORD)
+    with pytest.raises(ExportError, match="already exist"):  # before: silently replaced
+        write(plan)
+    with pytest.raises(ExportError, match="symbolic link"):
+        write(plan, "overwrite")
+    assert first.is_symlink() and not (tmp_path / "elsewhere").exists()
+    assert [p.name for p in out.iterdir()] == [first.name]  # all or nothing: nothing
+    written = write(plan, "rename")
+    assert first.is_symlink() and len(written) == 2 and first not in written
+
+
+def test_an_empty_path_and_a_path_under_a_file_have_their_own_messages(tmp_path: Path):
+    with pytest.raises(ExportError, match="No file or folder name"):  # `--out ""`: test_cli
+        check_target(Path(" "))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    for fmt in ("single", "vault"):
+        plan = planned_files(fmt, a_file / "sub" / "out.md", SMALL, RECORD)
+        with pytest.raises(ExportError, match=r"notes.txt is a file, so nothing can be written"):
+            write(plan)
+    assert a_file.read_text() == "mine"
+
+
+def test_a_vault_on_a_full_disk_leaves_nothing_behind(tmp_path: Path, study):
+    with small_disk(tmp_path / "disk", 64) as disk:
+        fill(disk, leave=12_000)  # room for a few of the fourteen files, not all
+        for out in (disk / "vault", disk):  # a new folder, then an existing one
+            with pytest.raises(ExportError, match="disk is full.*Nothing was written"):
+                study.export("vault", out)
+            left = [p.name for p in disk.rglob("*") if p.name != "filler.bin"]
+            assert left == [], left  # before: 1 of 14 files stayed
+
+
+def test_a_new_vault_folder_appears_complete_and_readable(tmp_path: Path, study):
+    written = study.export("vault", tmp_path / "v")
+    assert len(written) == 14 and all(p.is_file() for p in written)
+    assert stat.S_IMODE((tmp_path / "v").stat().st_mode) == 0o755
+    assert not list(tmp_path.glob(".export-*"))
