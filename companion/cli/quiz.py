@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from collections.abc import Callable
 from typing import TextIO, TypeVar
 
-from companion.cli.errors import UserError
+from companion.cli.errors import UserError, check_range, require_input, require_output
 from companion.cli.study import open_study
 from companion.curriculum import Question
 from companion.quiz import bank, practice, scheduling
@@ -36,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("review", help="review the quiz questions that are due",
                               description="Spaced review (FSRS) of questions you missed.")
     p.add_argument("--json", action="store_true", help="list due cards as JSON")
-    p.add_argument("--limit", type=int, default=50, help="review at most this many cards")
+    p.add_argument("--limit", type=int, default=50,
+                   help="review at most this many cards (1-10000)")
     p.add_argument("--seed", type=int, help="fix the shuffled option order (for scripts)")
     p.set_defaults(func=cmd_review)
 
@@ -106,7 +106,9 @@ def _day_number(args: argparse.Namespace, study=None) -> int:
 
 def cmd_quiz(args: argparse.Namespace, stdin: TextIO | None = None,
              out: TextIO | None = None) -> int:
-    stdin, out = stdin or sys.stdin, out or sys.stdout
+    out = require_output(out)  # `>&-` leaves sys.stdout None: say so, no traceback
+    if not args.json:
+        stdin = require_input(stdin)  # `<&-`: no answers can come
     if args.json and args.day is not None:
         from companion.curriculum import course
 
@@ -198,9 +200,10 @@ def _write_misses(study, session: QuizSession, out: TextIO) -> None:
 # ----- review -----------------------------------------------------------------------------
 def cmd_review(args: argparse.Namespace, stdin: TextIO | None = None,
                out: TextIO | None = None) -> int:
-    stdin, out = stdin or sys.stdin, out or sys.stdout
-    if args.limit < 1:
-        raise UserError("--limit must be at least 1.")
+    check_range("--limit", args.limit, 1, 10_000)
+    out = require_output(out)
+    if not args.json:
+        stdin = require_input(stdin)
     study = open_study()
     try:
         session = study.quiz.review(limit=args.limit, rng=_rng(args))

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
-from companion.cli.errors import UserError
+from companion.cli.errors import UserError, check_range, require_output
+
+MAX_LIMIT = 1000
 
 
 def open_study():
-    """The learner's study data, opened the same way for every command."""
+    """The learner's study data, opened the same way for every command.
+
+    Every SQLite error becomes a StorageError naming the problem (locked, read-only,
+    disk full...), also those raised while the course is indexed on opening.
+    """
+    from companion import paths
+    from companion.storage.problems import explain
     from companion.study import Study
 
-    return Study.open()
+    try:
+        return Study.open()
+    except sqlite3.Error as exc:
+        raise explain(exc, paths.database_path()) from exc
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -30,6 +42,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if not args.out.strip():  # Path("") is the current folder: never export there by accident
+        raise UserError("--out needs a file or folder name; it was empty.")
     study = open_study()
     policy = "overwrite" if args.force else "rename" if args.rename else "fail"
     out = Path(args.out).expanduser()
@@ -46,6 +60,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_progress(args: argparse.Namespace) -> int:
     from companion.storage import progress, settings
 
+    require_output()
     study = open_study()
     per_day = progress.day_progress(study.db, study.course)
     total = progress.overall(study.db, study.course)
@@ -71,6 +86,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query:
         raise UserError("Give some words to search for.")
+    check_range("--limit", args.limit, 1, MAX_LIMIT)
+    require_output()
     hits = open_study().search(query, args.limit)
     if args.json:
         print(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
@@ -103,5 +120,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="search lessons and notes")
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=int, default=10,
+                   help=f"at most this many results (1-{MAX_LIMIT})")
     p.set_defaults(func=cmd_search)

@@ -34,10 +34,15 @@ from companion.storage.schema import SCHEMA_VERSION, migrations
 
 __all__ = ["CorruptDatabaseError", "DatabaseLockedError", "DiskFullError", "EmptyDatabaseError",
            "NewerDatabaseError", "NotADatabaseError", "ReadOnlyDatabaseError", "StorageError",
-           "check_integrity", "connect", "open_database", "set_busy_timeout"]
+           "busy_timeout", "check_integrity", "connect", "open_database", "set_busy_timeout"]
 
-DEFAULT_BUSY_MS = 5000  # how long a write waits for another program's short transaction
+DEFAULT_BUSY_MS = 3000  # how long a write waits for another program's short transaction
 _busy_ms = DEFAULT_BUSY_MS
+
+
+def busy_timeout() -> int:
+    """The wait for a lock that new connections get, in milliseconds."""
+    return _busy_ms
 
 
 def set_busy_timeout(ms: int, db: sqlite_utils.Database | None = None) -> None:

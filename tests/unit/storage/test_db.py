@@ -16,7 +16,7 @@ def test_every_connection_is_wal_full_sync_with_foreign_keys(tmp_path: Path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000  # waits for short writes
 
 
 def test_migrations_run_once_and_record_version(tmp_path: Path):
