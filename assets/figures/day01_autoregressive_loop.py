@@ -44,7 +44,7 @@ def draw(theme):
             color=theme.muted, style="italic")
     words = ["mat", "floor", "sofa", "roof", "others"]
     probs = [0.46, 0.27, 0.17, 0.08, 0.02]
-    for i, (w, p) in enumerate(zip(words, probs)):
+    for i, (w, p) in enumerate(zip(words, probs, strict=False)):
         y = 3.7 - i * 0.33
         ax.barh(y, p * 3.4, height=0.24, left=5.0,
                 color=theme.accent if i == 0 else theme.muted)

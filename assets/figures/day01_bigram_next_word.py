@@ -17,7 +17,7 @@ def _next_word_probs(prev):
     """P(word | prev) from the same counts as the lesson's code."""
     tokens = [s.split() for s in CORPUS]
     unigrams = Counter(w for sent in tokens for w in sent[:-1])
-    bigrams = Counter(p for sent in tokens for p in zip(sent, sent[1:]))
+    bigrams = Counter(p for sent in tokens for p in zip(sent, sent[1:], strict=False))
     probs = {b: c / unigrams[prev] for (a, b), c in bigrams.items() if a == prev}
     return sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -27,7 +27,7 @@ def draw(theme):
     sizes = [len(_next_word_probs(prev)) for prev, _, _ in steps]
     fig, axes = plt.subplots(1, 3, figsize=(6.6, 3.3), sharey=True,
                              gridspec_kw={"width_ratios": [max(s, 2.4) + 0.8 for s in sizes]})
-    for ax, (prev, chosen, number) in zip(axes, steps):
+    for ax, (prev, chosen, number) in zip(axes, steps, strict=False):
         items = _next_word_probs(prev)
         words = [w for w, _ in items]
         probs = [p for _, p in items]

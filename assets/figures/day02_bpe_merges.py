@@ -21,7 +21,7 @@ def _bpe_rows():
     for step in range(STEPS):
         pairs = Counter()
         for w, symbols in words.items():
-            for a, b in zip(symbols, symbols[1:]):
+            for a, b in zip(symbols, symbols[1:], strict=False):
                 pairs[(a, b)] += WORD_FREQS[w]
         (a, b), freq = pairs.most_common(1)[0]
         for w, symbols in words.items():

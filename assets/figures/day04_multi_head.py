@@ -1,4 +1,7 @@
-"""Day 4: multi-head attention as project -> split -> attend -> concatenate -> W_O (n=4, d_model=8, h=2)."""
+"""Day 4: multi-head attention as project -> split -> attend -> concatenate -> W_O.
+
+Toy sizes: n=4 tokens, d_model=8, h=2 heads.
+"""
 
 from __future__ import annotations
 

@@ -41,14 +41,16 @@ def draw(theme):
            "instruction-response\npairs, human or\nsynthetic", "instruct model", c[2], theme)
     _stage(ax, xs[2], "Preference\ntuning", "RLHF (reward\nmodel + PPO) or\nDPO / KTO / IPO",
            "chosen vs rejected\nanswers, or good/bad\nlabels", "chat assistant", c[1], theme)
-    _stage(ax, xs[3], "RLVR", "RL with verifiable\nrewards, e.g. GRPO:\na checker scores\nsampled answers",
+    _stage(ax, xs[3], "RLVR",
+           "RL with verifiable\nrewards, e.g. GRPO:\na checker scores\nsampled answers",
            "prompts with\ncheckable answers\n(maths, code)", "reasoning model", c[3], theme)
-    for a, b in zip(xs, xs[1:]):
+    for a, b in zip(xs, xs[1:], strict=False):
         _arrow(ax, (a + BOX_W / 2 + 0.05, 2.6), (b - BOX_W / 2 - 0.05, 2.6), theme)
     # rejection sampling feeds good samples back into SFT data
     _arrow(ax, (xs[3], 3.6), (xs[1] + 0.3, 3.6), theme, colour=theme.accent,
            connectionstyle="arc3,rad=0.28", linestyle="--")
-    ax.text((xs[1] + xs[3]) / 2 + 0.15, 4.72, "rejection sampling: the best generated answers become new SFT data",
+    ax.text((xs[1] + xs[3]) / 2 + 0.15, 4.72,
+            "rejection sampling: the best generated answers become new SFT data",
             ha="center", va="center", fontsize=9, color=theme.accent)
     fig.tight_layout(pad=0.2)
     return fig

@@ -35,7 +35,8 @@ def draw(theme):
     box(1.95, 1.85, 1.5, 2.0, "Data\nday 9\nclean, dedup,\nsplit,\ntokenize", c_data)
     box(3.9, 3.85, 2.4, 1.3, "Baselines\nmajority class,\nTF-IDF (day 8)", c_model)
     box(3.9, 2.2, 2.4, 1.3, "DistilBERT\nfine-tune (day 10)", c_model)
-    box(3.9, 0.25, 2.4, 1.6, "Optional track\nsmall chat model:\nprompt (day 8),\nLoRA SFT (day 10)", c_gen,
+    box(3.9, 0.25, 2.4, 1.6,
+        "Optional track\nsmall chat model:\nprompt (day 8),\nLoRA SFT (day 10)", c_gen,
         dashed=True)
     box(6.75, 1.85, 1.5, 2.0, "Validation\ndays 8-10\nevery choice:\nsettings,\nprompt", c_eval)
     box(8.6, 1.85, 1.7, 2.0, "Test\nday 11, once\nthen errors,\ncalibration,\nmodel card", c_eval)

@@ -12,7 +12,8 @@ def draw(theme):
     ax.set_ylim(0.0, 5.75)
     ax.axis("off")
 
-    train_c, val_c, test_c, warn_c = theme.colors[0], theme.colors[2], theme.colors[1], theme.colors[5]
+    train_c, val_c = theme.colors[0], theme.colors[2]
+    test_c, warn_c = theme.colors[1], theme.colors[5]
     y0, h = 4.1, 0.9
     # official training split (25,000) = our train (90%) + validation (10%)
     ax.add_patch(Rectangle((0.2, y0), 3.96, h, color=train_c))

@@ -20,7 +20,7 @@ def _bins(probs, labels, n_bins=10):
     conf, correct = probs.max(1), probs.argmax(1) == labels
     edges = np.linspace(0, 1, n_bins + 1)
     mids, accs, confs, ece = [], [], [], 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in zip(edges[:-1], edges[1:], strict=False):
         m = (conf > lo) & (conf <= hi)
         if m.any():
             mids.append((lo + hi) / 2)
@@ -56,7 +56,7 @@ def draw(theme):
                 label="perfect calibration")
         ax.bar(mids, accs, width=0.085, color=colour, alpha=0.85, label="accuracy in bin")
         ax.plot(mids, confs, "o", color=theme.fg, markersize=4, label="mean confidence")
-        for x, a, c in zip(mids, accs, confs):
+        for x, a, c in zip(mids, accs, confs, strict=False):
             ax.plot([x, x], [a, c], color=theme.fg, linewidth=1)
         ax.set_xlim(0.5, 1.0)
         ax.set_ylim(0.0, 1.05)

@@ -37,7 +37,7 @@ def draw(theme):
     right.set_xlim(100, 2e5)
     right.set_yticks(y)
     right.set_yticklabels(names, fontsize=9)
-    for yi, v in zip(y, values):
+    for yi, v in zip(y, values, strict=False):
         right.text(v * 1.15, yi, f"{v:,}", va="center", fontsize=9, color=theme.fg)
     right.set_xlabel("numbers cached per token, per layer")
     right.set_title("What each token adds", fontsize=11, color=theme.fg)

@@ -42,7 +42,8 @@ def draw(theme):
             _arrow(ax, (6.2, y + 0.21), (7.55, 3.3), routed_on, lw=1.8)
         else:
             _box(ax, 4.5, y, 1.7, 0.42, f"expert {i + 1}", bg, muted, muted, ls="--")
-    ax.text(5.35, 5.85, "routed experts: top-2 of 8 (dashed = idle)", ha="center", fontsize=10, color=fg)
+    ax.text(5.35, 5.85, "routed experts: top-2 of 8 (dashed = idle)", ha="center",
+            fontsize=10, color=fg)
 
     # shared expert: always on
     _box(ax, 4.4, 0.2, 1.9, 0.5, "shared expert", shared_c, shared_c, "#000000")

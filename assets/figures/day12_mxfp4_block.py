@@ -22,7 +22,7 @@ def draw(theme):
     x = np.arange(32)
     ax.vlines(x, 0, w, color=theme.colors[0], lw=2.2, label="original weight", zorder=2)
     ax.scatter(x, w_hat, s=26, color=theme.colors[5], zorder=3, label="after MXFP4 (nearest level)")
-    for xi, c in zip(x, codes):
+    for xi, c in zip(x, codes, strict=False):
         ax.text(xi, -7.1 * scale, format(int(c), "X"), ha="center", va="center", fontsize=8,
                 color=theme.fg, family="DejaVu Sans Mono")
     ax.text(-1.2, -7.1 * scale, "code", ha="right", va="center", fontsize=9, color=theme.fg)

@@ -46,7 +46,7 @@ def draw(theme):
              (6.5, "Rerank\ntop-k"), (8.55, "Generate\nwith citations")]
     for x, label in steps:
         _box(ax, x, row, 1.6 if x < 8 else 1.8, 0.95, label, on, theme)
-    for (x0, _), (x1, _) in zip(steps, steps[1:]):
+    for (x0, _), (x1, _) in zip(steps, steps[1:], strict=False):
         w0 = 1.6 if x0 < 8 else 1.8
         w1 = 1.6 if x1 < 8 else 1.8
         _arrow(ax, x0 + w0 / 2, row, x1 - w1 / 2, row, on)
