@@ -34,6 +34,7 @@ from companion.ui.inference import Inference
 from companion.ui.lab_view import LabFeature
 from companion.ui.main_window import MainWindow
 from companion.ui.model_manager import ModelsFeature
+from companion.ui.note_saving import wait_for_notes
 from companion.ui.quiz_panel import QuizPanel
 from companion.ui.single_instance import ShowRequests
 from companion.ui.tutor_model import TutorModel
@@ -250,5 +251,6 @@ def _run_window(app: QApplication, folder: Path) -> int:
     show_requests.stop()
     window.features.inference.shutdown()
     wait_for_all(QUIT_WAIT_MS)  # a backup or a cancelled download ends before Qt goes away
+    wait_for_notes(QUIT_WAIT_MS)
     window.study.close()
     return code

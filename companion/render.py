@@ -129,8 +129,8 @@ def to_html(text: str, dark: bool = False, internal_links: bool = False,
         notes.append(f"This text could not be formatted ({type(exc).__name__}); it is shown "
                      "as plain text.")
     raw = _tidy_code_blocks(raw)
-    if notes:
-        raw += "".join(f'<p class="render-note"><em>({html.escape(n)})</em></p>' for n in notes)
+    if notes:  # first, where it is seen: the text below is not quite what was written
+        raw = "".join(f"<p><em>({html.escape(n)})</em></p>" for n in notes) + raw
     return nh3.clean(
         raw,
         tags=ALLOWED_TAGS | ({"img"} if figures else set()),

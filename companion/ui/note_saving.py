@@ -24,15 +24,83 @@ import datetime as dt
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 
-from companion.errors import known_errors
+from companion.errors import known_errors, one_line
 from companion.services.notes import NoteSave, NoteSaveFailed, NotesService
-from companion.ui.background import BackgroundOp, run_in_background
+from companion.ui.background import BackgroundOp
 
 RETRY_MS = 5000
+_pool: QThreadPool | None = None
+_alive: set[BackgroundOp] = set()  # kept until they report
+
+
+def notes_pool() -> QThreadPool:
+    """Threads for notes only (saves, the preview), so they never queue behind long jobs.
+
+    On the shared pool a tutor warm-up and a download (two threads on a two-core
+    machine) would hold a failed save's retry, or the preview, for as long as they run.
+    """
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(2)
+    return _pool
+
+
+class _Job(QRunnable):
+    def __init__(self, op: BackgroundOp, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.op, self.fn = op, fn
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        op = self.op
+        try:
+            result = self.fn(op.ctx)
+        except Exception as exc:  # reported on the GUI thread as the failure it is
+            op.error = exc
+            self._tell(op.failed, one_line(exc))
+        else:
+            self._tell(op.succeeded, result)
+        self._tell(op.ended)
+
+    @staticmethod
+    def _tell(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the app is shutting down and the listener is gone
+            pass
+
+
+def run_for_notes(fn: Callable[[Any], Any], on_success: Callable[[Any], object],
+                  on_failure: Callable[[str], object]) -> BackgroundOp:
+    """``run_in_background`` for notes work, on ``notes_pool``; callbacks on the GUI thread."""
+    op = BackgroundOp()
+    _alive.add(op)
+    op.succeeded.connect(on_success)
+    op.failed.connect(on_failure)
+    op.ended.connect(lambda: _alive.discard(op))
+    notes_pool().start(_Job(op, fn))
+    return op
+
+
+def wait_for_notes(msecs: int) -> bool:
+    """At quit: let a running save finish."""
+    return notes_pool().waitForDone(msecs)
+
 INLINE_BUSY_MS = 60  # the longest a save on the GUI thread waits for another's lock
 QUICK_S = 0.1  # a save that takes longer moves the next ones off the GUI thread
 
@@ -178,7 +246,7 @@ class NoteSaver(QObject):
                                                             copy_name)) from exc
 
         # bound methods, not lambdas: Qt drops them if the saver is gone when the job ends
-        self._op = run_in_background(self, job, self._worker_done, self._fail)
+        self._op = run_for_notes(job, self._worker_done, self._fail)
 
     def _worker_done(self, outcome: tuple[NoteSave, float]) -> None:
         result, took = outcome

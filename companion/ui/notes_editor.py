@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion import render
-from companion.ui.background import run_in_background
 from companion.ui.markdown_view import MarkdownView
+from companion.ui.note_saving import run_for_notes
 
 AUTOSAVE_MS = 700
 PREVIEW_MS = 250
@@ -205,8 +205,8 @@ class NotesEditor(QWidget):
         self._rendering, self._render_again = True, False
         self._rendered_source = source
         # bound methods, not lambdas: Qt drops them if this editor is gone when it finishes
-        run_in_background(self, lambda _ctx: render.to_html(source, *options),
-                          self._preview_rendered, self._preview_failed)
+        run_for_notes(lambda _ctx: render.to_html(source, *options), self._preview_rendered,
+                      self._preview_failed)
 
     def _preview_rendered(self, html: str) -> None:
         self._rendering = False
