@@ -40,3 +40,17 @@ def test_sigkill_while_typing_keeps_what_was_typed(companion_home: Path):
     # every chunk typed more than a second before the kill must be in the database
     must_have = max(n for n, t in typed_at.items() if killed_at - t > 1.0)
     assert saved.startswith("".join(CHUNKS[:must_have]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_random_sigkills_while_typing_ticking_and_backing_up_lose_nothing(tmp_path: Path):
+    """A short run of the trial (``python -m tests.integration.sigkill_trial`` runs long)."""
+    from tests.integration.sigkill_trial import run
+
+    report = run(tmp_path / "home", rounds=4)
+    print(report.text())
+    assert report.integrity_failures == report.lines_lost == report.ticks_lost == 0, \
+        report.problems
+    assert report.bad_backups == report.stale_locks == 0, report.problems
+    assert report.lines_due > 0
