@@ -218,7 +218,13 @@ def run_gui() -> int:
     app.setDesktopFileName("io.github.llm_study_companion")
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
-    folder = paths.data_dir()
+    try:
+        folder = paths.data_dir()
+    except OSError as exc:  # e.g. COMPANION_HOME under a read-only folder
+        startup.ask_choice(None, "Cannot open your data",
+                           f"The data folder cannot be created: {exc.strerror or exc} "
+                           f"({exc.filename or ''}).", ["Quit"], "critical")
+        return 1
     lock = InstanceLock(folder)
     if not lock.acquire():  # one window per data folder: never two editors on one note
         if request_show(folder):

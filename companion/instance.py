@@ -31,16 +31,26 @@ class InstanceLock:
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / LOCK_NAME
         self._handle: IO[str] | None = None
+        self.unavailable = ""  # why the lock file could not be created, if it could not
 
     @property
     def held(self) -> bool:
         return self._handle is not None
 
     def acquire(self) -> bool:
-        """Take the lock; False if another process holds it. Never waits."""
+        """Take the lock; False if another process holds it. Never waits.
+
+        A folder where the lock file cannot even be created (read-only, missing) is
+        not "in use": True, and ``unavailable`` says why; opening the database there
+        then fails with its own clear message.
+        """
         if self._handle is not None:
             return True
-        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            handle = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            self.unavailable = exc.strerror or str(exc)
+            return True
         try:
             _lock(handle)
         except OSError:
@@ -90,8 +100,11 @@ def request_show(folder: Path, timeout_s: float = 3.0) -> bool:
     The request is a file the running app deletes when it has raised its window, so
     plain files (no sockets, no extra Qt module) are enough and work on every system.
     """
-    request = requests_dir(folder) / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.show"
-    request.write_text("show\n", encoding="utf-8")
+    try:
+        request = requests_dir(folder) / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.show"
+        request.write_text("show\n", encoding="utf-8")
+    except OSError:
+        return False
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not request.exists():
@@ -104,7 +117,11 @@ def request_show(folder: Path, timeout_s: float = 3.0) -> bool:
 def take_requests(folder: Path) -> int:
     """Delete pending show requests (answering them); how many there were."""
     taken = 0
-    for request in requests_dir(folder).glob("*.show"):
+    try:
+        found = list(requests_dir(folder).glob("*.show"))
+    except OSError:  # a read-only data folder: nobody can have asked
+        return 0
+    for request in found:
         try:
             request.unlink()
             taken += 1

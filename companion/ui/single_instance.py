@@ -28,9 +28,12 @@ class ShowRequests(QObject):
         super().__init__(window)
         self.folder = Path(folder)
         self.window = window
-        watched = str(instance.requests_dir(self.folder))
         instance.take_requests(self.folder)  # left over from a crashed run
-        self.watcher = QFileSystemWatcher([watched], self)
+        self.watcher = QFileSystemWatcher(self)
+        try:
+            self.watcher.addPath(str(instance.requests_dir(self.folder)))
+        except OSError:
+            pass  # a folder we cannot write to: the timer still looks now and then
         self.watcher.directoryChanged.connect(self.check)
         self.timer = QTimer(self, interval=POLL_MS)
         self.timer.timeout.connect(self.check)

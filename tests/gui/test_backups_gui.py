@@ -197,3 +197,19 @@ def test_a_file_that_is_not_a_database_is_not_offered_a_restore(qtbot, companion
     title, text, options = answers.asked[0]
     assert title == "Not a study database" and options == ["Try again", "Quit"]
     assert "move it out of" in text and path.read_bytes().startswith(b"<html>")
+
+
+def test_the_app_on_a_read_only_data_folder_says_so_and_quits(qtbot, tmp_path, monkeypatch):
+    from companion import app
+
+    with small_disk(tmp_path / "disk", 8192) as disk:
+        monkeypatch.setenv("COMPANION_HOME", str(disk))
+        _study_with_note(backed_up=False)
+        make_read_only(disk)  # not even the instance lock file can be created
+        answers = _answers(monkeypatch)
+        assert app.run_gui() == 1
+        assert answers.asked[0][0] == "Your data is read-only"
+        monkeypatch.setenv("COMPANION_HOME", str(disk / "new-folder"))  # cannot be created
+        answers = _answers(monkeypatch)
+        assert app.run_gui() == 1
+        assert "data folder cannot be created" in answers.asked[0][1]

@@ -117,3 +117,45 @@ def test_a_copy_that_does_not_answer_is_reported_as_open_elsewhere(qtbot, compan
     lock = InstanceLock(companion_home)
     assert lock.acquire()  # the holder died: its lock went with it, nothing stale remains
     lock.release()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals to stop the app")
+def test_the_cli_writes_safely_while_the_app_is_busy_writing(companion_home):
+    """Quiz answers from the CLI while the app types, ticks and backs up, all at once."""
+    _started_study(companion_home)
+    app = subprocess.Popen([sys.executable, "-m", "tests.integration.sigkill_trial", "--child",
+                            "7"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           env=_env(companion_home), cwd=ROOT)
+    typed = []
+    try:
+        _wait_for_line_starting(app, "TYPED", 120, typed)
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-m", "companion", "quiz", "--day", "1"],
+                                 input="1\n" * 40, capture_output=True, text=True,
+                                 env=_env(companion_home), timeout=300)
+            assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+            assert "Score:" in out.stdout or "Stopped after" in out.stdout
+        _wait_for_line_starting(app, "TYPED", 60, typed)
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+        app.stdout.close()
+    db = open_database(companion_home / "companion.db")
+    body = notes.body(db, 2)
+    assert all(line in body for line in typed[:-1])  # the app's typing went on unharmed
+    runs = db.execute("SELECT count(*) FROM quiz_runs").fetchone()[0]
+    assert runs >= 3
+
+
+def _wait_for_line_starting(proc: subprocess.Popen, prefix: str, timeout: float,
+                            seen: list[str]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if line.startswith(prefix):
+            seen.append(line.strip().removeprefix("TYPED "))
+            return
+    raise AssertionError(f"no {prefix} line from the app")
