@@ -1,82 +1,67 @@
-"""Meaning-based matching: static word embeddings that ship inside a PyPI package.
+"""Meaning-based matching: a sentence encoder that ships inside a PyPI package.
 
 Words alone miss paraphrases ("why divide by the root of the key size" never says
-"sqrt(d_k)"). WordLlama (MIT licence) ships a 16 MB table of token embeddings and
-its tokenizer inside its wheel; a sentence's vector is the average of its tokens'
-rows, so a query costs a tokenizer call and a few NumPy operations (well under a
-millisecond) and nothing is ever downloaded. Its files are read directly: the
-package's own loader would look on the Hugging Face hub first.
+"sqrt(d_k)") and are fooled by shared words ("how do I pay attention in lectures").
+A sentence encoder (``minilm.py``: all-MiniLM-L6-v2 through onnxruntime) turns every
+lesson sentence and the question into vectors; retrieval adds the cosine similarity
+of the question with each section's closest sentence to its word score, and the
+off-course gate asks how close the closest sentence of the whole course is.
 
-Optional: without the package the tutor searches by words only (the benchmark
-prints both), so nothing here may be required for the app to work.
+Optional: without the packages the tutor searches by words only and says so in a
+debug log line, so nothing here may be required for the app to work.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from pathlib import Path
 
 import numpy as np
 
+from companion.jobs import JobContext
 from companion.tutor.course_index import CourseIndex
+from companion.tutor.vector_cache import Encoder, embed_cached
 
-WEIGHTS = "weights/l2_supercat_256.safetensors"
-TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
-
-
-class Embedder:
-    """Average-pooled, unit-length sentence vectors from a static embedding table."""
-
-    def __init__(self, table: np.ndarray, tokenizer) -> None:
-        self.table = table.astype(np.float32)
-        self.tokenizer = tokenizer
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
-        for i, enc in enumerate(self.tokenizer.encode_batch(texts)):
-            ids = [t for t in enc.ids if t < len(self.table)]
-            if ids:
-                v = self.table[ids].mean(axis=0)
-                norm = float(np.linalg.norm(v))
-                out[i] = v / norm if norm else v
-        return out
+log = logging.getLogger(__name__)
 
 
-def load_embedder() -> Embedder | None:
-    """The packaged WordLlama table, or None when the package is not installed."""
-    try:
-        import wordllama
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-    except ImportError:
-        return None
-    base = Path(wordllama.__file__).parent
-    if not (base / WEIGHTS).is_file() or not (base / TOKENIZER).is_file():
-        return None
-    table = load_file(str(base / WEIGHTS))["embedding.weight"]
-    return Embedder(table, Tokenizer.from_file(str(base / TOKENIZER)))
+def load_encoder() -> Encoder | None:
+    """The packaged encoder, or None when its packages are not installed."""
+    from companion.tutor import minilm  # imports onnxruntime only when called
+
+    return minilm.load()
+
+
+def sentence_units(index: CourseIndex) -> tuple[list[str], list[int]]:
+    """Each lesson sentence with its section title in front, and its section's number.
+
+    Sentences, not paragraphs: a question is usually answered by one or two sentences,
+    and a paragraph's vector averages them with the rest (measured on the development
+    set: recall@3 of the ranking 0.988 with sentences, 0.965 with paragraphs). The title
+    says what "it" and "this" in a sentence are about.
+    """
+    texts, owners = [], []
+    for number, s in enumerate(index.sections):
+        for sent in s.sentences:
+            texts.append(f"{s.title}. {sent.text}")
+            owners.append(number)
+    return texts, owners
 
 
 class SectionVectors:
-    """One vector per lesson paragraph (with its section title), for the whole course."""
+    """One vector per lesson sentence (with its section title), for the whole course."""
 
-    def __init__(self, embedder: Embedder, index: CourseIndex) -> None:
-        self.embedder = embedder
-        texts, owners = [], []
-        for number, s in enumerate(index.sections):
-            groups: dict[int, list[str]] = {}
-            for sent in s.sentences:
-                groups.setdefault(sent.paragraph, []).append(sent.text)
-            for sentences in groups.values():
-                texts.append(s.title + ". " + " ".join(sentences))
-                owners.append(number)
-        self.vectors = embedder.embed(texts)
+    def __init__(self, encoder: Encoder, index: CourseIndex,
+                 ctx: JobContext | None = None) -> None:
+        self.encoder = encoder
+        texts, owners = sentence_units(index)
+        self.vectors = embed_cached(encoder, texts, ctx)
         self.owners = np.array(owners)
         self.count = len(index.sections)
 
     def similarity(self, text: str) -> np.ndarray:
-        """Per section: the best cosine similarity of ``text`` with one of its paragraphs."""
-        v = self.embedder.embed([text])[0]
+        """Per section: the best cosine similarity of ``text`` with one of its sentences."""
+        v = self.encoder.embed([text])[0]
         best = np.full(self.count, -1.0, dtype=np.float32)
         np.maximum.at(best, self.owners, self.vectors @ v)
         return best
@@ -86,12 +71,18 @@ _LOCK = threading.Lock()
 _VECTORS: dict[int, tuple[CourseIndex, SectionVectors | None]] = {}
 
 
-def vectors_for(index: CourseIndex) -> SectionVectors | None:
-    """The course's paragraph vectors (built once, ~1 s), or None without the package."""
+def vectors_for(index: CourseIndex, ctx: JobContext | None = None) -> SectionVectors | None:
+    """The course's sentence vectors, or None without the encoder's packages.
+
+    Read from the on-disk cache (milliseconds); only sentences never seen before are
+    encoded (about 25 ms each on a busy machine), with progress and cancel on ``ctx``.
+    """
     with _LOCK:
         kept = _VECTORS.get(id(index))
         if kept is None or kept[0] is not index:
-            embedder = load_embedder()
-            kept = (index, SectionVectors(embedder, index) if embedder else None)
+            encoder = load_encoder()
+            if encoder is None:
+                log.debug("Tutor retrieval uses words only (no sentence encoder installed)")
+            kept = (index, SectionVectors(encoder, index, ctx) if encoder else None)
             _VECTORS[id(index)] = kept
         return kept[1]

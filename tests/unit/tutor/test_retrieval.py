@@ -14,7 +14,7 @@ from companion.tutor.retrieval import find
 @pytest.fixture(scope="module")
 def c():
     cc = course()
-    find(cc, "warm up")  # build the index and vectors once
+    find(cc, "warm up")  # build the index and read the sentence vectors once
     return cc
 
 
