@@ -63,10 +63,16 @@ def test_day_named_in_the_question_is_preferred(c):
 
 
 def test_retrieval_is_fast_once_built(c):
-    start = time.perf_counter()
-    for _ in range(20):
-        find(c, "how does LoRA make fine-tuning cheaper")
-    assert (time.perf_counter() - start) / 20 < 0.05  # well under the 100 ms excerpt budget
+    """Ask -> excerpt within the 100 ms budget (median: the machine is shared)."""
+    from companion.tutor import excerpt
+
+    index = index_for(c)
+    times = []
+    for _ in range(21):
+        start = time.perf_counter()
+        excerpt.select(index, find(c, "how does LoRA make fine-tuning cheaper"))
+        times.append(time.perf_counter() - start)
+    assert sorted(times)[10] < 0.1
 
 
 def test_words_only_still_works_without_vectors(c):
