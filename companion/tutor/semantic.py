@@ -86,3 +86,9 @@ def vectors_for(index: CourseIndex, ctx: JobContext | None = None) -> SectionVec
             kept = (index, SectionVectors(encoder, index, ctx) if encoder else None)
             _VECTORS[id(index)] = kept
         return kept[1]
+
+
+def is_ready(index: CourseIndex) -> bool:
+    """True once ``vectors_for(index)`` has finished (with or without an encoder)."""
+    kept = _VECTORS.get(id(index))
+    return kept is not None and kept[0] is index

@@ -157,3 +157,13 @@ def test_without_the_packages_the_tutor_searches_by_words(monkeypatch, caplog):
     assert found.meaning == 0.0
     notes = [r for r in caplog.records if "words only" in r.getMessage()]
     assert notes and all(r.levelno == logging.DEBUG for r in caplog.records)
+
+
+def test_is_ready_after_the_vectors_are_read(monkeypatch):
+    from companion.curriculum import course
+
+    monkeypatch.setattr(semantic, "_VECTORS", {})
+    index = index_for(course())
+    assert not semantic.is_ready(index)
+    semantic.vectors_for(index)
+    assert semantic.is_ready(index)
