@@ -20,13 +20,15 @@ def open_study():
     disk full...), also those raised while the course is indexed on opening.
     """
     from companion import paths
-    from companion.storage.problems import explain
+    from companion.storage.problems import EmptyDatabaseError, explain
     from companion.study import Study
 
     try:
         return Study.open()
     except sqlite3.Error as exc:
         raise explain(exc, paths.database_path()) from exc
+    except EmptyDatabaseError as exc:  # the app offers the backup; a terminal cannot ask
+        raise UserError(f"{exc} Start the app (companion gui) to restore it.") from None
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

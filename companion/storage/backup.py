@@ -164,6 +164,9 @@ def _make(db_path: Path, folder: Path, force: bool) -> Backup | None:
     target = partial = None
     try:
         src.execute("PRAGMA busy_timeout = 10000")
+        # the one write here is bookkeeping (which change was backed up): no fsync wait for
+        # it, so the GUI's own short lock wait never meets a backup's commit
+        src.execute("PRAGMA synchronous = NORMAL")
         changes, backed_up = _counter(src)
         if not force and backed_up == changes:
             return None

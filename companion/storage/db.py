@@ -105,7 +105,7 @@ def _refuse_empty(path: Path) -> None:
     state = "is missing" if not path.exists() else "is empty (0 bytes)"
     raise EmptyDatabaseError(
         f"Your study database {state}, but a backup with your work from "
-        f"{found.made_at:%Y-%m-%d %H:%M} exists. Open the app to restore it.", found)
+        f"{found.made_at:%Y-%m-%d %H:%M} exists.", found)
 
 
 def open_database(path: Path | str, busy_ms: int | None = None,

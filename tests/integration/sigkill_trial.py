@@ -25,7 +25,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,13 @@ def child(round_no: int) -> int:
     app = QApplication(sys.argv[:1])
     rng = random.Random(round_no)
     state = {"n": 0}
+    # events go to their own file, not stdout: llama-cpp-python silences a model load by
+    # pointing fd 1 at /dev/null for a moment (suppress_stdout_stderr), which swallowed
+    # some of this process's prints in the first long run
+    log = os.open(os.environ["TRIAL_EVENTS"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def say(event: str) -> None:
+        os.write(log, f"{time.time():.4f} {event}\n".encode())
 
     def act() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
@@ -62,14 +68,14 @@ def child(round_no: int) -> int:
             editor.moveCursor(QTextCursor.MoveOperation.End)
             QTest.keyClicks(editor, f"round {round_no} line {n}")
             QTest.keyClick(editor, Qt.Key.Key_Return)
-            print(f"TYPED round {round_no} line {n}", flush=True)
+            say(f"TYPED round {round_no} line {n}")
         elif roll < 0.9:
             row = rng.choice(window.checklist.rows)
             row.box.setChecked(not row.box.isChecked())
-            print(f"TICKED {row.task.id} {int(row.box.isChecked())}", flush=True)
+            say(f"TICKED {row.task.id} {int(row.box.isChecked())}")
         else:
             window.backupRequested.emit()
-            print("BACKUP", flush=True)
+            say("BACKUP")
         QTimer.singleShot(rng.randint(40, 160), act)
 
     QTimer.singleShot(0, act)
@@ -108,29 +114,25 @@ def prepare(home: Path) -> None:
 
 def one_round(home: Path, round_no: int, report: Report, all_lines: list[str],
               ticks: dict[str, int], rng: random.Random) -> None:
+    events_file = home.parent / f"events-{round_no}.log"
     env = {**os.environ, "COMPANION_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), "TRIAL_EVENTS": str(events_file)}
     proc = subprocess.Popen([sys.executable, "-m", "tests.integration.sigkill_trial",
-                             "--child", str(round_no)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
-    events: list[tuple[float, str]] = []
-
-    def read() -> None:  # each line with the moment it arrived
-        for line in proc.stdout:
-            events.append((time.monotonic(), line.strip()))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+                             "--child", str(round_no)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     kill_after = rng.uniform(0.5, 4.0)
     deadline = time.monotonic() + 120
-    while not events and time.monotonic() < deadline:  # the window is up and acting
-        time.sleep(0.01)
-    time.sleep(max(0.0, events[0][0] + kill_after - time.monotonic()) if events else 0)
+    while time.monotonic() < deadline and not (events_file.exists()
+                                               and events_file.stat().st_size):
+        time.sleep(0.01)  # until the window is up and acting
+    time.sleep(kill_after)
     proc.send_signal(signal.SIGKILL)
-    killed = time.monotonic()
+    killed = time.time()
     proc.wait(timeout=30)
-    reader.join(timeout=10)
-    proc.stdout.close()
+    events = []
+    for line in events_file.read_text().splitlines():
+        at, _, event = line.partition(" ")
+        events.append((float(at), event))
     report.rounds += 1
     _check(home, round_no, report, events, killed, all_lines, ticks)
 

@@ -165,3 +165,19 @@ def test_importing_a_model_with_a_huge_sparse_tail_is_refused_without_copying(tm
     out = run("models", "import", str(model), home=tmp_path / "h")
     assert "of extra data after the model's last tensor" in one_line(out)
     assert not list((tmp_path / "h").rglob("*.gguf"))
+
+
+def test_an_emptied_database_with_a_backup_is_not_a_fresh_start(tmp_path: Path):
+    from companion.storage import backup
+
+    home = tmp_path / "h"
+    home.mkdir()
+    db = open_database(home / "companion.db")
+    notes.save(db, 3, "worth keeping")
+    db.close()
+    backup.make_backup(home / "companion.db", home / "backups")
+    (home / "companion.db").write_bytes(b"")
+    error = one_line(run("progress", home=home))
+    assert "is empty (0 bytes), but a backup with your work" in error
+    assert "Start the app (companion gui) to restore it" in error
+    assert (home / "companion.db").read_bytes() == b""  # not turned into a new, empty study
