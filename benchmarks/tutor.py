@@ -102,6 +102,7 @@ def gui_stall(model: Path) -> float:
     app = QApplication.instance() or QApplication(sys.argv)
     study = Study.open()
     settings.put(study.db, settings.TUTOR_MODEL, str(model))
+    study.tutor.set_mode("explain")  # the model answers (coach mode needs no model)
     window = build_window(study, load_model=False)
     window.show()
     loop_done = {"ready": False, "finished": False}
@@ -109,9 +110,12 @@ def gui_stall(model: Path) -> float:
     features.inference.modelReady.connect(lambda *_: loop_done.__setitem__("ready", True))
     features.inference.finished.connect(lambda *_: loop_done.__setitem__("finished", True))
     features.model.load()
+    deadline = time.monotonic() + 120
     while not loop_done["ready"]:
         app.processEvents()
         time.sleep(0.005)
+        if time.monotonic() > deadline:
+            raise TimeoutError("the model did not load in 120 s")
     clock = QElapsedTimer()
     gaps: list[float] = []
     last = [0.0]
@@ -127,8 +131,12 @@ def gui_stall(model: Path) -> float:
     clock.start()
     timer.start()
     features.tutor.ask(QUESTION)
+    deadline = time.monotonic() + 120
     while not loop_done["finished"]:
         app.processEvents()
+        if time.monotonic() > deadline:
+            timer.stop()
+            raise TimeoutError("no answer in 120 s")
     timer.stop()
     features.inference.shutdown()
     window.close()
