@@ -43,8 +43,9 @@ def test_a_busy_child_process_is_seen_and_our_own_spinning_is_not():
     after = cpu_load.snapshot()
     wall = after.at - before.at
     everyone = (after.busy - before.busy) / wall  # includes other developers' load here
-    assert (after.own - before.own) / wall > 0.8
-    assert others_busy(before, after) <= everyone - 0.8 + 0.05  # our core is taken out
+    own = (after.own - before.own) / wall  # below 1.0 when others compete for the cores
+    assert own > 0.2
+    assert others_busy(before, after) <= everyone - own + 0.05  # our share is taken out
     child = multiprocessing.get_context("spawn").Process(target=_spin, args=(3.0,))
     child.start()
     try:
