@@ -1,7 +1,10 @@
 """Composition root: open storage, build services, show the window.
 
-The only module that knows both the core and the UI. Startup problems (a
-damaged or too-new database) become dialogs here, never tracebacks. Features are
+The only module that knows both the core and the UI. One window per data folder
+(``instance.py``: a second launch brings the first forward). Start-up problems become
+questions here, never tracebacks, each with its own answer: a locked, read-only or
+full disk offers Try again, a damaged file the newest good backup, a missing or
+emptied one its backup instead of a fresh start. Features are
 built here, each given what it needs, and kept in one typed ``Features`` record
 on the window: no feature reaches into another through untyped attributes.
 """
