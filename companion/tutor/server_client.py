@@ -56,7 +56,11 @@ def make_client(base_url: str, api_key: str | None, connect_s: float = CONNECT_T
     Retries would turn "server down" into a 10-second wait before the same answer;
     the learner can press the button again.
     """
-    import openai
+    try:
+        import openai
+    except ImportError:
+        raise ModelError("Using a server needs the 'openai' package (pip install openai).") \
+            from None
 
     _quiet_transport_logs()
     timeout = openai.Timeout(token_s, connect=connect_s, write=connect_s, pool=connect_s)
