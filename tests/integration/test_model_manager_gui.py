@@ -348,3 +348,27 @@ def test_a_chosen_file_that_fails_to_load_is_said_before_the_fallback(window, qt
     said = model.notice.message
     assert said.startswith("Could not use broken: ") and "broken.gguf" in said
     assert said.endswith(f"The tutor uses {model_files.bundled_model_path().stem} for now.")
+
+
+def test_the_suggestion_download_can_be_cancelled(window, qtbot, hub, monkeypatch):
+    bundled = catalog.find(ENTRY_ID)
+    entry = catalog.CatalogEntry(**{**bundled.__dict__, "id": "stronger-test",
+                                    "name": "Stronger Test Model", "bundled": False,
+                                    "file": "stronger-test.gguf", "min_ram_gb": 0.6})
+    hub.host(entry.repo, entry.file, entry.revision,
+             model_files.bundled_model_path().read_bytes())
+    hub.rate = 10_000_000  # ten seconds for the whole file
+    monkeypatch.setattr(catalog, "load_catalog", lambda path=None: [bundled, entry])
+    monkeypatch.setattr(catalog, "available_ram", lambda: 6 * catalog.GIB)
+    model = window.features.model
+    model.offer_stronger_model()
+    banner = model.suggestion
+    banner.go.click()
+    qtbot.waitUntil(lambda: banner.progress.value() > 0, timeout=20000)
+    assert "Downloading" in banner.progress_label.text()
+    banner.cancel.click()
+    qtbot.waitUntil(lambda: not banner.downloading(), timeout=20000)
+    assert "Download cancelled; nothing was installed." in banner.text.text()
+    assert banner.go.text() == "Try again" and banner.go.isVisibleTo(banner)
+    assert not (paths.models_dir() / "stronger-test.gguf").exists()
+    assert window.study.models.in_use() == model_files.bundled_model_path().resolve()
