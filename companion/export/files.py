@@ -87,8 +87,12 @@ def _check_parents(path: Path) -> None:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` so that ``path`` holds either the old or the new content, never half."""
-    _check_parents(path)
+    """Write ``text`` so that ``path`` holds either the old or the new content, never half.
+
+    Only a regular file is ever replaced: a device, pipe, folder or symbolic link at
+    ``path`` is refused (``check_target``), whoever calls this.
+    """
+    check_target(path, replace=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -156,3 +156,20 @@ def test_a_new_vault_folder_appears_complete_and_readable(tmp_path: Path, study)
     assert len(written) == 14 and all(p.is_file() for p in written)
     assert stat.S_IMODE((tmp_path / "v").stat().st_mode) == 0o755
     assert not list(tmp_path.glob(".export-*"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="device nodes and pipes are POSIX")
+def test_atomic_write_never_replaces_what_is_not_a_regular_file(tmp_path: Path):
+    from companion.export import atomic_write
+
+    for what, path in _special_files(tmp_path).items():
+        with pytest.raises(ExportError, match="not a regular file"):
+            atomic_write(path, "text")  # e.g. the CSV card export with --force
+        assert not stat.S_ISREG(os.lstat(path).st_mode), what
+    link = tmp_path / "link.md"
+    link.symlink_to(tmp_path / "target.md")
+    with pytest.raises(ExportError, match="symbolic link"):
+        atomic_write(link, "text")
+    atomic_write(tmp_path / "plain.md", "ok")
+    atomic_write(tmp_path / "plain.md", "replaced")  # a regular file is still replaced
+    assert (tmp_path / "plain.md").read_text() == "replaced"
