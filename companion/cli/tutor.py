@@ -19,17 +19,16 @@ from companion.cli.study import open_study
 MAX_CODE_BYTES = 1_000_000  # more than any file worth explaining; /dev/zero never ends
 
 
-def _engine(model: str | None, db=None):
-    from companion.storage import settings
-    from companion.tutor.llama_engine import LlamaEngine
-    from companion.tutor.model_files import resolve_model
+def _engine(args: argparse.Namespace, study):
+    """--server or --model for this command, else what the learner chose in the app; a saved
+    choice that cannot be used is announced on stderr before the built-in model steps in."""
+    from companion.tutor import engines
 
-    chosen = model or (settings.get(db, settings.TUTOR_MODEL) if db is not None else None)
-    if model and not Path(model).expanduser().is_file():
-        from companion.tutor.engine import ModelError
-
-        raise ModelError(f"Model file not found: {model}")
-    return LlamaEngine(resolve_model(chosen))
+    return engines.cli_engine(
+        model=args.model, server=getattr(args, "server", None),
+        server_model=getattr(args, "server_model", None),
+        api_key_env=getattr(args, "api_key_env", None), saved=study.models.engine_choice(),
+        warn=lambda line: print(f"Note: {line}", file=sys.stderr))
 
 
 def _utf8(text: str, what: str) -> str:
@@ -68,7 +67,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print("(Add --anyway to get the model's own, unchecked answer.)")
         return 0
-    engine = _engine(args.model, study.db)
+    engine = _engine(args, study)
     if not args.json:
         print(f"\n{prompts.ANYWAY_WARNING if not prepared.on_course else prompts.EXPLANATION}:")
     answer = conversation.answer(engine, prepared, JobContext(emit=_quiet if args.json
@@ -126,7 +125,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise UserError("There is no code to explain (the input is empty).")
     language = args.language or _guess_language(args.file)
     study = open_study()
-    engine = None if args.no_model else _engine(args.model, study.db)
+    engine = None if args.no_model else _engine(args, study)
     stream = (lambda _: None) if args.json else (lambda t: print(t, end="", flush=True))
     result = explain_code(engine, code, language, JobContext(emit=stream),
                           max_tokens=args.max_tokens, course=study.course,
@@ -194,6 +193,14 @@ def _guess_language(name: str) -> str:
         return "text"
 
 
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", metavar="URL",
+                   help="use an OpenAI-compatible server for this command, e.g. "
+                        "http://127.0.0.1:8080/v1 (llama-server, Ollama, LM Studio, vLLM)")
+    p.add_argument("--server-model", metavar="NAME", help="the server's model (default: its first)")
+    p.add_argument("--api-key-env", metavar="VAR", help="environment variable holding an API key")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="ask the offline tutor a question (course text first)")
     p.add_argument("question", nargs="*")
@@ -203,12 +210,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--anyway", action="store_true",
                    help="answer an off-course question with the model (labelled unchecked)")
     p.add_argument("--model", help="path to a .gguf model to use instead of the default")
+    _server_options(p)
     p.add_argument("--max-tokens", type=int, default=160)
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("explain", help="explain a code file (or - for stdin)")
     p.add_argument("file")
     p.add_argument("--language", help="e.g. python (guessed from the file name)")
     p.add_argument("--model", help="path to a .gguf model")
+    _server_options(p)
     p.add_argument("--json", action="store_true",
                    help="labelled parts: answer, elaboration, unsupported, citations")
     p.add_argument("--no-model", action="store_true",

@@ -235,3 +235,16 @@ def test_an_address_that_never_accepts_the_connection_times_out_on_connect():
         for filler in fillers:
             filler.close()
         listener.close()
+
+
+def test_cli_ask_over_a_server_answers_from_the_course_and_says_the_engine(server):
+    """The acceptance line: `companion ask "What is LoRA?" --json --server URL`."""
+    import json
+
+    done = _cli("ask", "What is LoRA?", "--json", "--server", server.url, "--max-tokens", "40")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["engine"] == "server" and not answer["not_from_course"]
+    assert answer["answer"] and any(c["day"] in (5, 10) for c in answer["citations"])
+    down = _cli("ask", "What is LoRA?", "--server", f"http://{HOST}:{free_port()}/v1")
+    assert down.returncode == 1 and down.stderr.count("\n") == 1
