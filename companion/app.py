@@ -195,6 +195,7 @@ def build_window(study: Study, load_model: bool = True) -> MainWindow:
     model = TutorModel(window, inference)
     tutor = install_tutor(window, inference)
     model.message.connect(tutor.show_message)
+    model.set_banner_host(tutor.add_banner)  # fallback notices and the model suggestion
     window.features = Features(
         inference=inference,
         backups=Backups(window),
