@@ -2,7 +2,9 @@
 
 The course never changes while the app runs, so it is read once into memory: every
 prose sentence of every section (with its paragraph and section), each day's key
-terms with their aliases, and how rare each word is (its IDF). Retrieval, the
+terms with their aliases, the course's other texts (quiz questions with their
+explanations, term definitions, code notes, tasks: ``CourseNote``), and how rare each
+word is (its IDF). Retrieval, the
 excerpt a learner reads first, the support check of the model's sentences and the
 coach's hints all read this one index, so they agree on what a word is.
 """
@@ -64,6 +66,12 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(_UNIT.sub(" ", text.casefold().replace("'s ", " ")))
 
 
+# what is left of "isn't", "won't", "we'll" once the apostrophe splits them: not topic words
+CONTRACTIONS = frozenset("isn aren wasn weren doesn don didn won wouldn shouldn couldn hasn "
+                         "haven hadn ll ve re isnt arent doesnt dont didnt wouldnt shouldnt "
+                         "couldnt im ive youre theyre whats thats".split())
+
+
 def roots(text: str, drop: frozenset[str] | None = STOPWORDS) -> list[str]:
     """Roots of the words that carry meaning, in order (``drop=None``: every word)."""
     if drop is None:
@@ -106,6 +114,22 @@ class TermEntry:
     definition_roots: frozenset[str] = frozenset()  # the definition's and names' roots
 
 
+@dataclass(frozen=True)
+class CourseNote:
+    """Course text outside the lesson prose, in the course's own words.
+
+    A quiz question with its explanation, a key term's definition, a code block's
+    note, a concept prompt or a task. Learners' questions often sound more like these
+    than like lesson prose ("why are attention scores divided by sqrt(d_k)?"), so the
+    sentence encoder compares a question with them too.
+    """
+
+    text: str
+    day: int
+    section: str  # the section it belongs to ("" for a task: the day as a whole)
+    kind: str  # "quiz", "term", "code", "concept" or "task"
+
+
 @dataclass
 class CourseIndex:
     sections: list[SectionEntry]
@@ -117,6 +141,7 @@ class CourseIndex:
     fillers: frozenset[str]  # words in questions that say nothing about the topic
     symbols: dict[str, str] = field(default_factory=dict)  # "##" -> words to add
     avg_length: float = 0.0
+    notes: list[CourseNote] = field(default_factory=list)
 
     def section(self, day: int, section_id: str) -> SectionEntry | None:
         return self._by_key.get((day, section_id))
@@ -135,6 +160,40 @@ class CourseIndex:
     def weight(self, word_root: str) -> float:
         """How much a word says about where to look: rare words say more."""
         return self.idf.get(word_root, self.max_idf)
+
+    def knows(self, word_root: str) -> bool:
+        """The course uses this word, or the word is one typo away from one it uses.
+
+        "lenght" and "corect" are the learner's "length" and "correct", not words the
+        course lacks; only words of five letters or more are matched this loosely.
+        """
+        if word_root in self.vocabulary or word_root in STOPWORDS:
+            return True
+        if len(word_root) < 5 or not word_root.isalpha():
+            return False
+        if not hasattr(self, "_typo_cache"):
+            self._typo_cache: dict[str, bool] = {}
+            self._by_length: dict[int, list[str]] = {}
+            for w in self.vocabulary | STOPWORDS:
+                self._by_length.setdefault(len(w), []).append(w)
+        if word_root not in self._typo_cache:
+            n = len(word_root)
+            self._typo_cache[word_root] = any(
+                _one_edit(word_root, w) for size in (n - 1, n, n + 1)
+                for w in self._by_length.get(size, ()) if w[0] == word_root[0])
+        return self._typo_cache[word_root]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when one insertion, deletion, substitution or swap of neighbours turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
 
 
 CODE_MARK = "\x00code\x00"
@@ -254,7 +313,25 @@ def build(course: Course, synonyms_path: Path = SYNONYMS_FILE) -> CourseIndex:
         entry.length = sum(entry.bag.values())
     synonyms, fillers, symbols = _load_synonyms(synonyms_path)
     return CourseIndex(sections, all_sentences, terms, idf, max_idf, synonyms, fillers,
-                       symbols)
+                       symbols, notes=course_notes(course, terms))
+
+
+def course_notes(course: Course, terms: list[TermEntry]) -> list[CourseNote]:
+    """The course's quiz questions, definitions, code notes, concepts and tasks, as text."""
+    notes = []
+    for day in course.days:
+        n = day.number
+        blocks = {b.number: b.section for b in day.code_blocks()}
+        notes += [CourseNote(tidy(f"{q.question} {markdown_to_plain(q.explanation)}"), n,
+                             q.section, "quiz") for q in day.quiz]
+        notes += [CourseNote(tidy(f"{c.title}. {c.prompt}"), n, c.section, "concept")
+                  for c in day.concepts]
+        notes += [CourseNote(tidy(markdown_to_plain(f"{c.summary} {c.walkthrough}")), n,
+                             blocks.get(c.block, ""), "code") for c in day.code]
+        notes += [CourseNote(tidy(markdown_to_plain(t.text)), n, "", "task") for t in day.tasks]
+    notes += [CourseNote(tidy(f"{', '.join(t.term.names)}: {t.term.definition}"), t.day,
+                         t.section, "term") for t in terms]
+    return [note for note in notes if note.text]
 
 
 def _home_section(sections: list[SectionEntry], day: int,
@@ -283,7 +360,21 @@ def fingerprint(course: Course) -> str:
             digest.update(f"{d.number}/{s.id}\0{s.title}\0{s.body}\0".encode())
         for t in d.terms:
             digest.update(f"{t.term}\0{t.definition}\0{t.aliases}\0".encode())
+        for q in d.quiz:
+            digest.update(f"{q.question}\0{q.explanation}\0{q.section}\0".encode())
+        for c in d.concepts:
+            digest.update(f"{c.title}\0{c.prompt}\0".encode())
+        for note in d.code:
+            digest.update(f"{note.block}\0{note.summary}\0{note.walkthrough}\0".encode())
+        for task in d.tasks:
+            digest.update(f"{task.text}\0".encode())
     return digest.hexdigest()
+
+
+def built_index(course: Course) -> CourseIndex | None:
+    """The index of ``course`` if it is already built (never builds it)."""
+    with _LOCK:
+        return _BUILT.get(fingerprint(course))
 
 
 def index_for(course: Course) -> CourseIndex:

@@ -6,12 +6,9 @@ explains the KV cache even when the words around it differ. With the sentence en
 installed (``semantic.py``), each section's closest sentence in meaning adds to that.
 Follow-ups borrow the previous question's words at a lower weight.
 
-The off-course gate asks: how much of the question's *meaning* does the course
-cover? Each word counts by its rarity (IDF), so "capital" (common in the course)
-cannot carry "What is the capital of Australia?", while "Australia" (absent) sinks
-it. A question can also share every word with the course and still be off-course
-("when should I prune my apple tree"): with the encoder, no course sentence is close to
-it in meaning. Thresholds are calibrated on ``benchmarks/data/retrieval.toml``.
+Whether the course answers the question at all is decided in ``gate.py`` from a few
+signals measured here (word coverage by rarity, one paragraph holding the question,
+words the course lacks, closeness in meaning to the course and to everyday English).
 """
 
 from __future__ import annotations
@@ -25,13 +22,15 @@ from companion.curriculum import Course
 from companion.storage import notes
 from companion.storage import search as fts
 from companion.tutor.course_index import (
+    CONTRACTIONS,
     CourseIndex,
     SectionEntry,
     TermEntry,
     index_for,
     roots,
 )
-from companion.tutor.semantic import vectors_for
+from companion.tutor.gate import Signals, decide, measure
+from companion.tutor.semantic import Closeness, vectors_for
 
 K1, B = 1.2, 0.75
 EXPANSION_WEIGHT = 0.3  # words a question implies (a term's other names, synonyms)
@@ -44,16 +43,6 @@ SPECIFIC_NAME = 2.5  # summed IDF a term's name needs to count as named
 SENTENCE_WEIGHT = 1.0  # the best paragraph, next to the whole section's BM25
 DAY_BONUS = 1.5  # "ask about this day", or "day 7" in the question: its sections first
 MEANING_WEIGHT = 2.5  # sentence similarity next to the word score (both about 0..1)
-# The off-course gate, calibrated on benchmarks/data/retrieval.toml (see find()); each
-# value sits mid-way in the range where all three targets hold, not at the dev optimum:
-MIN_COVERAGE = 0.40  # share of the question's weight the best sections cover, or ...
-MIN_MEANING = 0.48  # ... the closest sentence's similarity is high, and always
-MEANING_FLOOR = 0.36  # the closest sentence is fairly alike (with vectors) or the
-#                       question names a key term by a specific name,
-MIN_PARAGRAPH = 0.32  # one paragraph holds this share of the question together, and
-MAX_ABSENT = 0.6  # at most this share of the question's weight is words the course lacks
-# Without vectors (words only), the gate calibrated for words alone:
-WORDS_MIN_COVERAGE = 0.32
 PASSAGE_SENTENCES = 4  # sentences of a passage given to the model (short: fast to read)
 
 
@@ -108,15 +97,35 @@ class Ranked:
 class Found:
     query: Query
     ranked: list[Ranked]
-    coverage: float  # IDF-weighted share of the question the top sections cover
+    signals: Signals  # what the off-course gate weighed
     on_course: bool
-    paragraph: float = 0.0  # the share one paragraph of a top section covers
-    absent: float = 0.0  # the share made of words the course never uses
+    borderline: bool = False  # off-course, but not by much: "the course may not cover it"
+    probability: float = 1.0  # the gate's estimate that the course answers it
+
+    @property
+    def coverage(self) -> float:
+        """IDF-weighted share of the question the top sections cover."""
+        return self.signals.coverage
+
+    @property
+    def paragraph(self) -> float:
+        """The share of the question one paragraph of a top section holds."""
+        return self.signals.paragraph
+
+    @property
+    def absent(self) -> float:
+        """The share of the question in words the course never uses."""
+        return self.signals.absent
 
     @property
     def meaning(self) -> float:
-        """How alike the question is to the closest sentence of the course (0 without vectors)."""
-        return max((r.meaning for r in self.ranked), default=0.0)
+        """How alike the question is to the closest text of the course (0 without vectors)."""
+        return self.signals.course
+
+    @property
+    def closest(self) -> SectionEntry | None:
+        """The best-ranked section, also when the question was judged off-course."""
+        return self.ranked[0].section if self.ranked else None
 
 
 def _phrase_in(phrase: tuple[str, ...], seq: list[str]) -> bool:
@@ -132,7 +141,7 @@ def make_query(index: CourseIndex, question: str, previous: str = "") -> Query:
     for symbol, words in index.symbols.items():
         if symbol in question:
             question = f"{question} ({words})"
-    own = roots(question)
+    own = [r for r in roots(question) if r not in CONTRACTIONS]
     every = roots(question, None)  # with stop words and single letters
     weights: dict[str, float] = {}
     bridges: dict[str, set[str]] = {}
@@ -193,7 +202,9 @@ def _definition_bonus(index: CourseIndex, query: Query) -> dict[tuple[int, str],
 
 
 def rank(index: CourseIndex, query: Query, day: int | None = None,
-         use_meaning: bool = True, prefer: tuple[int, str] | None = None) -> list[Ranked]:
+         closeness: Closeness | None = None,
+         prefer: tuple[int, str] | None = None) -> list[Ranked]:
+    """Sections by word score (BM25, best paragraph, named terms) plus closeness in meaning."""
     homes = {(t.day, t.section) for t in query.terms if t.section}
     defined = _definition_bonus(index, query)
     lexical = []
@@ -205,8 +216,7 @@ def rank(index: CourseIndex, query: Query, day: int | None = None,
             if (s.day, s.id) in homes:
                 score += TERM_BONUS * max(1.0, len(homes) ** -0.5 * 2)
         lexical.append(score)
-    vectors = vectors_for(index) if use_meaning else None
-    meaning = vectors.similarity(f"{query.text} {query.previous}") if vectors else None
+    meaning = closeness.sections if closeness is not None else None
     top = max(lexical, default=0.0) or 1.0
     ranked = []
     for i, s in enumerate(index.sections):
@@ -222,100 +232,28 @@ def rank(index: CourseIndex, query: Query, day: int | None = None,
     return ranked
 
 
-def coverage(index: CourseIndex, query: Query, ranked: list[Ranked], top: int = 3) -> float:
-    """Share of the question's IDF weight found in its best sections (fillers count little).
-
-    A word also counts as found when it named a key term or led, through the synonyms,
-    to course words that the best sections contain. A follow-up counts its earlier
-    question's words at half weight.
-    """
-    weights = {w: 1.0 for w in query.own}
-    for w in roots(query.previous):
-        weights.setdefault(w, 0.5)
-    if not weights:
-        return 0.0
-    found: set[str] = set()
-    for r in ranked[:top]:
-        found |= {w for w in weights if w in r.section.bag}
-        found |= {w for w, targets in query.bridges.items()
-                  if any(t in r.section.bag for t in targets)}
-    found |= {w for t in query.terms for p in t.phrases for w in p}
-
-    def weight(w: str) -> float:
-        return weights[w] * index.weight(w) * (FILLER_WEIGHT if w in index.fillers else 1.0)
-
-    total = sum(weight(w) for w in weights)
-    return sum(weight(w) for w in weights if w in found) / total if total else 0.0
-
-
-def _question_weights(index: CourseIndex, query: Query) -> dict[str, float]:
-    """Each word's say in coverage: rarity, fillers damped, a follow-up's context halved."""
-    weights = {w: 1.0 for w in query.own}
-    for w in roots(query.previous):
-        weights.setdefault(w, 0.5)
-    return {w: k * index.weight(w) * (FILLER_WEIGHT if w in index.fillers else 1.0)
-            for w, k in weights.items()}
-
-
-def paragraph_coverage(index: CourseIndex, query: Query, ranked: list[Ranked],
-                       top: int = 10) -> float:
-    """The largest share of the question that one paragraph holds on its own.
-
-    "When should I prune my apple tree?" finds "prune" in one lesson and "tree" in
-    another; no paragraph speaks of both, so the course does not answer it.
-    """
-    weights = _question_weights(index, query)
-    total = sum(weights.values())
-    best = 0.0
-    for r in ranked[:top]:
-        for para in r.section.paragraphs:
-            got = sum(k for w, k in weights.items()
-                      if w in para or any(t in para for t in query.bridges.get(w, ())))
-            best = max(best, got / total if total else 0.0)
-    return best
-
-
-def absent_share(index: CourseIndex, query: Query) -> float:
-    """Share of the question's weight in words the course never uses (e.g. "Australia")."""
-    weights = {w: index.weight(w) for w in query.own if w not in index.fillers}
-    total = sum(weights.values())
-    missing = sum(k for w, k in weights.items()
-                  if w not in index.vocabulary and w not in query.bridges)
-    share = missing / total if total else 0.0
-    return share * 0.5 if query.previous else share
-
-
 def find(course: Course, question: str, previous: str = "", day: int | None = None,
          use_meaning: bool = True, prefer: tuple[int, str] | None = None,
          extra: str = "") -> Found:
     """Rank the course's sections for ``question`` and decide whether the course covers it.
 
-    On-course needs all of: few words the course never uses, one paragraph that holds
-    a fair share of the question, and either good word coverage by the top sections or
-    a sentence close in meaning. With vectors, the closest sentence must also be fairly
-    alike unless the question names a key term: "how do I pay attention in lectures"
-    shares every word with the course, but no course sentence means anything like it,
-    while "WARC vs WET files" is short and specific (its words name key terms).
+    The decision is ``gate.decide`` on the signals measured here; a question that quotes
+    the course's own code (``prefer``) is always on-course.
     """
     index = index_for(course)
     named_day = re.search(r"\bday\s+(\d{1,2})\b", question, re.IGNORECASE)
     if day is None and named_day and 1 <= int(named_day.group(1)) <= len(course.days):
         day = int(named_day.group(1))
     query = make_query(index, f"{question} {extra}".strip(), previous)
-    ranked = rank(index, query, day, use_meaning, prefer)
-    cov = coverage(index, query, ranked)
-    para = paragraph_coverage(index, query, ranked)
-    absent = absent_share(index, query)
-    meaning = max((r.meaning for r in ranked), default=0.0)
-    if meaning > 0:  # with vectors
-        alike = meaning >= MEANING_FLOOR or bool(query.terms)
-        enough = cov >= MIN_COVERAGE or meaning >= MIN_MEANING
-    else:
-        alike, enough = True, cov >= WORDS_MIN_COVERAGE
-    on_course = bool(ranked) and absent < MAX_ABSENT and para >= MIN_PARAGRAPH and \
-        alike and enough
-    on_course = on_course or prefer is not None  # it quotes the course's own code
-    return Found(query, ranked, cov, on_course, para, absent)
+    vectors = vectors_for(index) if use_meaning else None
+    closeness = vectors.closeness(f"{query.text} {query.previous}".strip()) if vectors else None
+    ranked = rank(index, query, day, closeness, prefer)
+    signals = measure(index, query, ranked, *((closeness.course, closeness.background)
+                                               if closeness else ()))
+    verdict = decide(signals, with_meaning=closeness is not None)
+    on_course = bool(ranked) and verdict.on_course or prefer is not None
+    return Found(query, ranked, signals, on_course, bool(ranked) and not on_course
+                 and verdict.borderline, verdict.probability)
 
 
 def passage_text(index: CourseIndex, entry: SectionEntry, weights: dict[str, float],
