@@ -71,8 +71,10 @@ def child(round_no: int) -> int:
             say(f"TYPED round {round_no} line {n}")
         elif roll < 0.9:
             row = rng.choice(window.checklist.rows)
-            row.box.setChecked(not row.box.isChecked())
-            say(f"TICKED {row.task.id} {int(row.box.isChecked())}")
+            wanted = int(not row.box.isChecked())
+            say(f"CLICKING {row.task.id} {wanted}")  # a kill during the save: either is right
+            row.box.setChecked(bool(wanted))
+            say(f"TICKED {row.task.id} {wanted}")
         else:
             window.backupRequested.emit()
             say("BACKUP")
@@ -162,6 +164,8 @@ def _check(home: Path, round_no: int, report: Report, events: list[tuple[float, 
             text = event.removeprefix("TYPED ")
             if due:
                 all_lines.append(text)
+        elif event.startswith("CLICKING "):  # until its TICKED, the save may or may not be in
+            recent.add(event.split()[1])
         elif event.startswith("TICKED "):  # saved at the click; the latest click decides
             task, done = event.split()[1:]
             ticks[task] = int(done)
