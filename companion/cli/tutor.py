@@ -3,7 +3,8 @@
 `ask` prints the course's own sentences first, then the model's explanation, checked
 sentence by sentence; `--json` returns the labelled parts (answer, elaboration,
 unsupported, not_from_course, citations, model, timings). An off-course question gets
-one plain line and no model answer unless `--anyway`.
+one plain line and no model answer unless `--anyway`; a borderline one ("the course may
+not cover this") also names the closest section (`borderline`, `closest` in JSON).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not prepared.on_course and not args.anyway:
         if args.json:
             answer = conversation.answer(_NoModel(), prepared)
-            print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+            print(json.dumps(_with_closest(answer.to_json(), prepared), indent=2,
+                             ensure_ascii=False))
         else:
             print("(Add --anyway to get the model's own, unchecked answer.)")
         return 0
@@ -74,7 +76,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                                                               else _print_piece),
                                  anyway=args.anyway)
     if args.json:
-        data = answer.to_json()
+        data = _with_closest(answer.to_json(), prepared)
         data["engine"] = engine.kind
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -100,9 +102,24 @@ def _print_piece(text: str) -> None:
     print(text, end="", flush=True)
 
 
+def _with_closest(data: dict, prepared) -> dict:
+    """Add ``borderline`` and ``closest`` (a section to open, not a citation) to the JSON."""
+    from companion.tutor import off_course
+
+    near = off_course.closest(prepared.found) if not prepared.on_course else None
+    data["borderline"] = near is not None
+    data["closest"] = near
+    if near is not None:
+        data["message"] = off_course.line(near)
+    return data
+
+
 def _print_course_part(prepared, prompts) -> None:
+    from companion.tutor import off_course
+
     if prepared.excerpt is None:
-        print(prompts.OFF_COURSE)
+        near = off_course.closest(prepared.found)
+        print(off_course.line(near) if near else prompts.OFF_COURSE)
         return
     print(f"{prompts.FROM_COURSE}:\n")
     for part in prepared.excerpt.parts:

@@ -1,19 +1,21 @@
 """The tutor's side of the study: conversations, course-first answers, coach mode.
 
-Views reach the tutor only through this service: it finds the course passages and
-the excerpt (fast, no model), builds coach hints, and keeps the learner's choice of
-Coach or Explain mode as a setting.
+Views reach the tutor only through this service: it gets the course ready for
+questions (``warm_up``, off the GUI thread), finds the course passages and the excerpt
+(fast, no model), builds coach hints, and keeps the learner's choice of Coach or
+Explain mode as a setting.
 """
 
 from __future__ import annotations
 
+from companion.jobs import JobContext
 from companion.services.base import Service
 from companion.services.changes import Changes
 from companion.storage import settings
+from companion.tutor import semantic
 from companion.tutor.coach import Ladder, build_ladder, key_sentences
 from companion.tutor.conversation import Conversation, Prepared
-from companion.tutor.course_index import index_for
-from companion.tutor.semantic import vectors_for
+from companion.tutor.course_index import built_index, index_for
 
 MODE_KEY = "tutor_mode"
 COACH, EXPLAIN = "coach", "explain"
@@ -25,15 +27,19 @@ class TutorService(Service):
         self._conversations: dict[int | None, Conversation] = {}
 
     def is_warm(self) -> bool:
-        """True once ``warm_up`` has run for this course (asking is then instant)."""
-        from companion.tutor import course_index, semantic
+        """True once ``warm_up`` has finished for this course (asking is then instant)."""
+        index = built_index(self.course)
+        return index is not None and semantic.is_ready(index)
 
-        index = course_index._BUILT.get(course_index.fingerprint(self.course))
-        return index is not None and id(index) in semantic._VECTORS
+    def warm_up(self, ctx: JobContext | None = None) -> None:
+        """Build the course index and read its meaning vectors now, not at the first Ask.
 
-    def warm_up(self) -> None:
-        """Build the course index and paragraph vectors now (about 1 s), not at the first Ask."""
-        vectors_for(index_for(self.course))
+        Usually about a second: the vectors of the released course ship with the app.
+        Sentences edited since are encoded here (about 25 ms each), with progress on
+        ``ctx``; a cancel raises ``Cancelled`` and leaves the tutor on words only until
+        the next start (what was encoded is kept).
+        """
+        semantic.vectors_for(index_for(self.course), ctx)
 
     # ----- mode ----------------------------------------------------------------------------
     def mode(self) -> str:

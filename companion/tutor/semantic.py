@@ -141,6 +141,9 @@ def vectors_for(index: CourseIndex, ctx: JobContext | None = None) -> SectionVec
                 log.info("Reading the course for meaning was cancelled: words only for now")
                 _VECTORS[id(index)] = (index, None)
                 raise
+            except Exception:  # a broken encoder must not stop the tutor: words only
+                log.warning("Reading the course for meaning failed: words only", exc_info=True)
+                kept = (index, None)
             _VECTORS[id(index)] = kept
         return kept[1]
 

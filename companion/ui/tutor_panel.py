@@ -3,7 +3,8 @@
 Ask -> the course excerpt shows at once (no model); the model's explanation streams
 under it sentence by sentence, each checked; the status line says what the tutor
 is doing. In Coach mode (the default) an on-course question first gets hints
-(``coach_view``). Off-course questions get one plain line and "Answer anyway".
+(``coach_view``). Off-course questions get one plain line and "Answer anyway"; a
+borderline one says the course may not cover it and links the closest section.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.services import Changes
-from companion.tutor import prompts
+from companion.tutor import off_course, prompts
 from companion.tutor.conversation import Answer, Prepared
 from companion.ui.background import run_in_background
 from companion.ui.coach_view import CoachView
@@ -138,13 +139,28 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self._waiting: tuple[Prepared, bool] | None = None  # an answer waiting for the model
         self._unfolded: set[int] = set()  # answers whose held-back sentences are shown
         self.ready = False  # the course index is built off the GUI thread first
-        run_in_background(self, lambda _ctx: self.study.tutor.warm_up(),
-                          on_success=self._warmed)
+        # progress and Stop matter when edited lesson sentences must be encoded (~25 ms each)
+        self.warming = run_in_background(self, self.study.tutor.warm_up, self._warmed,
+                                         self._warmed, self._warmed)
+        self.warming.status.connect(self.status.setText)
+        self.warming.progress.connect(self._warm_progress)
         self.refresh_chats()
         self.render()
 
-    def _warmed(self, _result: object) -> None:
+    def _warm_progress(self, done: int, total: int) -> None:
+        self.stop_btn.setEnabled(True)
+        self.status.setText(f"Reading the course for meaning: {done} / {total} "
+                            "(Stop: words only)")
+
+    def _warmed(self, failure: object = None) -> None:
+        """Ready (also after Stop or a failure: the tutor then matches words only)."""
         self.ready = True
+        if isinstance(failure, str) or self.warming.is_cancelled:
+            self.status.setText(failure if isinstance(failure, str)
+                                else "Searching the course by words only for now.")
+        elif self.stop_btn.isEnabled() and self.job is None:
+            self.status.setText("")  # the encoding progress is over
+        self.stop_btn.setEnabled(self.job is not None)
         if self._pending_question and self.job is None:
             question, self._pending_question = self._pending_question, ""
             self.ask(question, *self._pending_args)
@@ -243,12 +259,15 @@ class TutorPanel(ChatsMixin, QDockWidget):
         if not anyway:
             study.chats.add_message(self.chat_id, "user", question)
         if not prepared.on_course and not anyway:
-            parts = {"not_from_course": True, "excerpt": []}
+            near = off_course.closest(prepared.found)  # borderline: the section to open
+            parts = {"not_from_course": True, "excerpt": [], "closest": near,
+                     "notices": [off_course.notice(near)] if near else []}
             study.chats.add_message(self.chat_id, "assistant",
                                     prompts.answer_markdown(parts), [], parts)
             self.render()
-            self.status.setText("Not in the course. Use “Answer anyway” for the model's own "
-                                "answer, unchecked.")
+            self.status.setText("The course may not cover this; the closest section is linked."
+                                if near else "Not in the course. Use “Answer anyway” for the "
+                                "model's own answer, unchecked.")
             return
         self._explain(prepared, anyway)
 
@@ -269,7 +288,12 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self.status.setText("Waiting for the model…")
         self._set_busy(True)
 
+    def transcript_markdown(self) -> str:
+        return off_course.soften(super().transcript_markdown(), prompts.OFF_COURSE)
+
     def stop(self) -> None:
+        if not self.ready and self.stop_btn.isEnabled():  # encoding edited lesson sentences
+            self.warming.cancel()
         if self.job is not None:
             self.inference.cancel(self.job)
             self.status.setText("Stopping…")
