@@ -121,41 +121,45 @@ def test_a_copy_that_does_not_answer_is_reported_as_open_elsewhere(qtbot, compan
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals to stop the app")
-def test_the_cli_writes_safely_while_the_app_is_busy_writing(companion_home):
+def test_the_cli_writes_safely_while_the_app_is_busy_writing(companion_home, tmp_path):
     """Quiz answers from the CLI while the app types, ticks and backs up, all at once."""
     _started_study(companion_home)
+    events = tmp_path / "events.log"
     app = subprocess.Popen([sys.executable, "-m", "tests.integration.sigkill_trial", "--child",
-                            "7"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                           env=_env(companion_home), cwd=ROOT)
-    typed = []
+                            "7"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env={**_env(companion_home), "TRIAL_EVENTS": str(events)}, cwd=ROOT)
     try:
-        _wait_for_line_starting(app, "TYPED", 120, typed)
+        _wait_for_typing(events, 1, 120)
         for _ in range(3):
             out = subprocess.run([sys.executable, "-m", "companion", "quiz", "--day", "1"],
                                  input="1\n" * 40, capture_output=True, text=True,
                                  env=_env(companion_home), timeout=300)
             assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
             assert "Score:" in out.stdout or "Stopped after" in out.stdout
-        _wait_for_line_starting(app, "TYPED", 60, typed)
+        typed_during = len(_typed(events))
+        _wait_for_typing(events, typed_during + 3, 60)  # the app typed on, unharmed
+        time.sleep(1.5)  # the last of them saved
     finally:
         app.terminate()
         app.wait(timeout=30)
-        app.stdout.close()
     db = open_database(companion_home / "companion.db")
     body = notes.body(db, 2)
-    assert all(line in body for line in typed[:-1])  # the app's typing went on unharmed
-    runs = db.execute("SELECT count(*) FROM quiz_runs").fetchone()[0]
-    assert runs >= 3
+    typed = _typed(events)
+    assert typed and all(line in body for line in typed[:typed_during + 3])
+    assert db.execute("SELECT count(*) FROM quiz_runs").fetchone()[0] >= 3
 
 
-def _wait_for_line_starting(proc: subprocess.Popen, prefix: str, timeout: float,
-                            seen: list[str]) -> None:
+def _typed(events: Path) -> list[str]:
+    if not events.exists():
+        return []
+    return [line.split(" TYPED ", 1)[1] for line in events.read_text().splitlines()
+            if " TYPED " in line]
+
+
+def _wait_for_typing(events: Path, count: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if line.startswith(prefix):
-            seen.append(line.strip().removeprefix("TYPED "))
+        if len(_typed(events)) >= count:
             return
-    raise AssertionError(f"no {prefix} line from the app")
+        time.sleep(0.05)
+    raise AssertionError(f"the app typed only {len(_typed(events))} lines")
