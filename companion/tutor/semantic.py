@@ -61,10 +61,10 @@ def note_units(index: CourseIndex) -> tuple[list[str], list[int]]:
             [number.get((n.day, n.section), -1) for n in index.notes])
 
 
-def background_lines(path: Path = BACKGROUND_FILE) -> list[str]:
+def background_lines(path: Path | None = None) -> list[str]:
     """Everyday English that is not about the course, one line each (comments left out)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = (path or BACKGROUND_FILE).read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
