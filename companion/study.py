@@ -7,6 +7,7 @@ hold; services reach storage, views never do.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,8 +25,18 @@ from companion.services.progress import ProgressService
 from companion.services.quiz import QuizService
 from companion.services.tutor import TutorService
 from companion.storage import open_database, search
+from companion.storage.problems import explain
 
 Listener = Callable[[Changes], object]
+
+
+def _index(db: sqlite_utils.Database, db_path: Path, course_: Course) -> None:
+    """Keep the search index in step with the course (a write: it can meet a lock)."""
+    try:
+        search.index_course(db, course_)
+    except sqlite3.Error as exc:
+        db.close()
+        raise explain(exc, db_path) from exc
 Hit = search.Hit  # a search result, for views (which do not import storage)
 
 
@@ -35,7 +46,7 @@ class Study:
         self.db_path = db_path
         self.course = course_
         self._listeners: list[Listener] = []
-        search.index_course(db, course_)
+        _index(db, db_path, course_)
         self.progress = ProgressService(self)
         self.notes = NotesService(self)
         self.chats = ChatService(self)
@@ -56,7 +67,7 @@ class Study:
     def reopen(self) -> None:
         """Open the database file again (after a restore replaced it)."""
         self.db = open_database(self.db_path)
-        search.index_course(self.db, self.course)
+        _index(self.db, self.db_path, self.course)
         self.tutor.forget(everything=True)
 
     # ----- changes -------------------------------------------------------------------------

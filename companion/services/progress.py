@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from companion.services.base import Service
 from companion.services.changes import Changes
 from companion.storage import progress, settings
+from companion.storage.problems import explain
 from companion.storage.progress import Progress
 
 
@@ -16,7 +18,11 @@ class ProgressService(Service):
         return progress.done_tasks(self._db)
 
     def set_done(self, task_id: str, day: int, done: bool) -> Changes:
-        progress.set_done(self._db, task_id, day, done)
+        """Tick or untick a task; a locked or full database raises its own StorageError."""
+        try:
+            progress.set_done(self._db, task_id, day, done)
+        except sqlite3.Error as exc:
+            raise explain(exc, self._study.db_path) from exc
         return self._publish(Changes(progress=True))
 
     def per_day(self) -> dict[int, Progress]:

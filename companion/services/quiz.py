@@ -107,7 +107,7 @@ class QuizService(Service):
         ``on_conflict`` as for the notes export: "fail", "overwrite" or "rename".
         """
         from companion.export import anki, cards_csv
-        from companion.export.files import ExportError, free_path
+        from companion.export.files import ExportError, check_target, free_path, taken
 
         writers = {"anki": (anki.write, ".apkg"), "csv": (cards_csv.write, ".csv")}
         if fmt not in writers:
@@ -115,10 +115,12 @@ class QuizService(Service):
         writer, suffix = writers[fmt]
         if out.is_dir():
             out = out / f"llm-study-companion{suffix}"
-        if out.exists():
+        if taken(out):  # a dangling symbolic link counts: it is never written through
             if on_conflict == "rename":
                 out = free_path(out)
             elif on_conflict != "overwrite":
                 raise ExportError(f"{out} already exists (use --force to overwrite or "
                                   "--rename to keep both).")
+        # only a new path or a regular file: never a device node, a link or a folder
+        check_target(out, replace=on_conflict == "overwrite")
         return [writer(cards.collect(self.course, self._db), out)]

@@ -123,3 +123,12 @@ class Checklist(QScrollArea):
 
     def count(self) -> int:
         return len(self.rows)
+
+    def set_done(self, task_id: str, done: bool) -> None:
+        """Show ``task_id`` as done or not without reporting it as a new toggle."""
+        for row in self.rows:
+            if row.task.id == task_id:
+                row.box.blockSignals(True)
+                row.box.setChecked(done)
+                row.box.blockSignals(False)
+                row._show(done)

@@ -209,8 +209,11 @@ class MainWindow(QMainWindow):
     def _save_task(self, task_id: str, day: int, done: bool) -> None:
         try:
             self.study.progress.set_done(task_id, day, done)
-        except Exception as exc:  # disk full, locked file, ...
-            self.statusBar().showMessage(f"Could not save the checklist: {exc}", 8000)
+        except Exception as exc:  # in use by another program, disk full, read-only...
+            # the box goes back to what is saved: it never shows a tick that is not kept
+            self.checklist.set_done(task_id, not done)
+            self.statusBar().showMessage(f"The tick was not saved. {str(exc).splitlines()[0]}",
+                                         10000)
 
     def _save_note(self, day: int, text: str) -> None:
         """Hand a note to the saver (off the GUI thread; failures show in a banner)."""

@@ -174,3 +174,17 @@ def test_lesson_links_open_the_lab_copy_and_explain_code(qtbot, window, monkeypa
     task_with_lab = next(r for r in window.checklist.rows if r.task.lab)
     task_with_lab.lab_button.click()
     assert opened[-1] == (task_with_lab.task.lab, 4, None)
+
+
+def test_a_tick_that_cannot_be_saved_is_undone_and_said(window, monkeypatch):
+    from companion.storage.problems import locked_error
+
+    row = window.checklist.rows[0]
+
+    def locked(*_args):
+        raise locked_error(window.study.db_path)
+
+    monkeypatch.setattr("companion.storage.progress.set_done", locked)
+    row.box.setChecked(True)
+    assert not row.box.isChecked()  # the box shows what is saved
+    assert "in use by another program" in window.statusBar().currentMessage()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -132,3 +133,19 @@ def test_an_existing_file_is_kept_unless_asked(study, tmp_path):
     assert zipfile.is_zipfile(target)
     with pytest.raises(ExportError, match="Unknown card format"):
         study.quiz.export_cards("pdf", tmp_path / "x.pdf")
+
+
+def test_card_export_never_writes_through_a_link_or_onto_a_device(study, tmp_path):
+    import pytest
+
+    from companion.export import ExportError
+
+    link = tmp_path / "cards.apkg"
+    link.symlink_to(tmp_path / "elsewhere.apkg")
+    with pytest.raises(ExportError, match="symbolic link"):
+        study.quiz.export_cards("anki", link, "overwrite")
+    assert not (tmp_path / "elsewhere.apkg").exists()
+    fifo = tmp_path / "cards.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="not a regular file"):
+        study.quiz.export_cards("csv", fifo, "overwrite")
