@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from companion.tutor import prompts
 from companion.tutor.retrieval import Found
 
 MAY_NOT_COVER = "The course may not cover this question."
@@ -37,7 +38,12 @@ def line(near: dict[str, Any]) -> str:
     return f"{MAY_NOT_COVER} {NEAREST}: Day {near['day']} · {near['title']}."
 
 
-def soften(markdown: str, off_course: str) -> str:
+def answer_markdown(parts: dict[str, Any]) -> str:
+    """An off-course answer as notes and exports keep it (a borderline one says "may not")."""
+    return soften(prompts.answer_markdown(parts))
+
+
+def soften(markdown: str, off_course: str = prompts.OFF_COURSE) -> str:
     """Replace "*notice*" followed by the flat refusal with one honest "may not" line.
 
     A borderline answer is saved with its closest section as a notice (``parts``), which

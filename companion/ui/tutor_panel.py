@@ -263,7 +263,7 @@ class TutorPanel(ChatsMixin, QDockWidget):
             parts = {"not_from_course": True, "excerpt": [], "closest": near,
                      "notices": [off_course.notice(near)] if near else []}
             study.chats.add_message(self.chat_id, "assistant",
-                                    prompts.answer_markdown(parts), [], parts)
+                                    off_course.answer_markdown(parts), [], parts)
             self.render()
             self.status.setText("The course may not cover this; the closest section is linked."
                                 if near else "Not in the course. Use “Answer anyway” for the "
@@ -289,7 +289,7 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self._set_busy(True)
 
     def transcript_markdown(self) -> str:
-        return off_course.soften(super().transcript_markdown(), prompts.OFF_COURSE)
+        return off_course.soften(super().transcript_markdown())
 
     def stop(self) -> None:
         if not self.ready and self.stop_btn.isEnabled():  # encoding edited lesson sentences

@@ -48,6 +48,8 @@ def test_a_borderline_question_links_the_closest_section_without_answering(
     # saved with its parts: the closest section is kept, not as a citation
     message = window.study.chats.messages(panel.chat_id)[-1]
     assert message.parts["closest"]["section"] == closest.id and message.citations == []
+    export = window.study.chats.to_markdown(panel.chat_id)  # notes and exports say the same
+    assert "may not cover this question" in export and "does not cover" not in export
     with qtbot.waitSignal(window.features.inference.finished, timeout=10_000):
         panel.transcript.anchorClicked.emit(QUrl("action:anyway/1"))
     text = panel.transcript.toPlainText()
