@@ -3,12 +3,14 @@
 Ranking is BM25 over sections, plus the best single paragraph, plus the key terms a
 question names (by term or alias): a learner's "kv cache" finds the section that
 explains the KV cache even when the words around it differ. With the sentence encoder
-installed (``semantic.py``), each section's closest sentence in meaning adds to that.
+installed (``semantic.py``), each section's closest text in meaning (a sentence, or one
+of its quiz questions, definitions or code notes) adds to that.
 Follow-ups borrow the previous question's words at a lower weight.
 
 Whether the course answers the question at all is decided in ``gate.py`` from a few
-signals measured here (word coverage by rarity, one paragraph holding the question,
-words the course lacks, closeness in meaning to the course and to everyday English).
+signals (word coverage by rarity, one paragraph holding the question, words the course
+lacks, closeness in meaning to the course and to everyday English); a narrow miss is
+"borderline" and keeps its closest section to point the learner to.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ class Ranked:
     section: SectionEntry
     score: float  # words (scaled to the best section = 1) + meaning
     words: float = 0.0  # the word score alone
-    meaning: float = 0.0  # cosine similarity with its closest sentence (0 without vectors)
+    meaning: float = 0.0  # cosine similarity with its closest text (0 without vectors)
 
 
 @dataclass
