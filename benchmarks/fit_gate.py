@@ -1,4 +1,4 @@
-"""Fit the tutor's off-course gate and write it to ``companion/tutor/data/gate.json``.
+"""Fit the tutor's off-course gate and write it to ``companion/tutor/gate_fitted.py``.
 
     python benchmarks/fit_gate.py [--check]
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pprint
 import sys
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,18 @@ import retrieval as bench  # noqa: E402
 from companion.tutor import gate  # noqa: E402
 
 FOLDS = 5
+TARGET = Path(gate.__file__).with_name("gate_fitted.py")
+HEADER = '''"""The off-course gate's fitted coefficients (written by benchmarks/fit_gate.py).
+
+Logistic regression over ``gate.Signals`` (see ``gate.py``), fitted on both benchmark
+question sets; ``cv`` holds the 5-fold cross-validated scores of the same procedure.
+Do not edit by hand.
+Refit after editing the lessons, the signals or the background lines:
+
+    python benchmarks/fit_gate.py
+"""
+
+FITTED = '''
 
 
 def fit() -> dict:
@@ -54,14 +67,16 @@ def main() -> int:
     args = parser.parse_args()
     fresh = fit()
     if args.check:
-        stored = json.loads(gate.GATE_FILE.read_text(encoding="utf-8"))
+        from companion.tutor.gate_fitted import FITTED
+
         same = all(abs(a - b) < 1e-6 for kind in ("meaning", "words")
-                   for a, b in zip(stored[kind]["weights"], fresh[kind]["weights"], strict=True))
-        print("gate.json matches a fresh fit" if same else "gate.json is stale: refit it")
+                   for a, b in zip(FITTED[kind]["weights"], fresh[kind]["weights"], strict=True))
+        print("gate_fitted.py matches a fresh fit" if same else "gate_fitted.py is stale: refit")
         return 0 if same else 1
-    gate.GATE_FILE.write_text(json.dumps(fresh, indent=1) + "\n", encoding="utf-8")
-    gate.gates.cache_clear()
-    print(f"wrote {gate.GATE_FILE}")
+    TARGET.write_text(HEADER + pprint.pformat(fresh, width=96, sort_dicts=False) + "\n",
+                      encoding="utf-8")
+    gate._GATES.clear()
+    print(f"wrote {TARGET}")
     return 0
 
 

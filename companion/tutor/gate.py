@@ -19,19 +19,18 @@ sentence). So the decision weighs several signals at once:
   films or gardening is closer to one of those than to any lesson).
 
 The weights are a logistic regression fitted with numpy by ``benchmarks/fit_gate.py``
-on both benchmark question sets and stored in ``data/gate.json`` together with their
-cross-validated scores. Without the encoder a second model uses the word signals only.
+on both benchmark question sets and written into ``gate_fitted.py`` together with their
+cross-validated scores (a module, not a data file: the packaged app leaves
+``tutor/data`` out, and needs at least the words-only gate). Without the encoder a
+second model uses the word signals only.
 A question the model rejects, but not by much, is "borderline": the tutor says the
 course may not cover it and links the closest section instead of refusing flatly.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +40,6 @@ from companion.tutor.course_index import CourseIndex, roots
 if TYPE_CHECKING:
     from companion.tutor.retrieval import Query, Ranked
 
-GATE_FILE = Path(__file__).resolve().parent / "data" / "gate.json"
 FILLER_WEIGHT = 0.15  # a filler word ("explain", "formula") says little about the topic
 
 
@@ -106,11 +104,16 @@ class Verdict:
     probability: float
 
 
-@lru_cache(maxsize=4)
-def gates(path: Path = GATE_FILE) -> dict[str, Gate]:
+_GATES: dict[str, Gate] = {}
+
+
+def gates() -> dict[str, Gate]:
     """The fitted gates by kind: "meaning" (with the encoder) and "words" (without)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {kind: Gate.from_json(data[kind]) for kind in ("meaning", "words")}
+    if not _GATES:
+        from companion.tutor.gate_fitted import FITTED
+
+        _GATES.update({kind: Gate.from_json(FITTED[kind]) for kind in ("meaning", "words")})
+    return _GATES
 
 
 def decide(signals: Signals, with_meaning: bool) -> Verdict:

@@ -7,7 +7,6 @@ fit on the two question sets (slow: every question runs through real retrieval).
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -50,8 +49,9 @@ def test_both_gates_ship_and_use_signals_that_exist():
             assert math.isfinite(_signals().value(name))
         assert 0 < g.borderline < g.threshold < 1
     assert "course" not in gates["words"].features  # usable without the encoder
-    stored = json.loads(gate.GATE_FILE.read_text(encoding="utf-8"))
-    assert stored["meaning"]["cv"]["questions"] == 310  # fitted on both sets, CV recorded
+    from companion.tutor.gate_fitted import FITTED
+
+    assert FITTED["meaning"]["cv"]["questions"] == 310  # fitted on both sets, CV recorded
 
 
 def test_probability_is_the_logistic_of_the_standardised_signals():
@@ -201,11 +201,12 @@ def test_cross_validation_never_fits_on_the_held_out_fold(monkeypatch):
 
 @pytest.mark.slow
 def test_the_stored_gate_is_a_fit_of_the_current_course_and_signals():
-    """A stale gate.json (lessons or signals changed since fitting) fails here: refit it."""
+    """A stale gate_fitted.py (lessons or signals changed since fitting) fails here: refit."""
     import fit_gate
 
+    from companion.tutor.gate_fitted import FITTED as stored
+
     fresh = fit_gate.fit()
-    stored = json.loads(gate.GATE_FILE.read_text(encoding="utf-8"))
     for kind in ("meaning", "words"):
         assert stored[kind]["features"] == fresh[kind]["features"]
         assert np.allclose(stored[kind]["weights"], fresh[kind]["weights"], atol=1e-6)
