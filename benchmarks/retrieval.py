@@ -80,6 +80,7 @@ def collect(data_path: Path = DATA, use_meaning: bool = True) -> tuple[list[dict
 
 def run(data_path: Path = DATA, use_meaning: bool = True) -> dict:
     rows, times = collect(data_path, use_meaning)
+    vectors = semantic.vectors_for(index_for(course())) if use_meaning else None
     course_rows = [r for r in rows if r["label"]]
     n = len(course_rows)
     on = np.array([r["on_course"] for r in rows])
@@ -89,8 +90,7 @@ def run(data_path: Path = DATA, use_meaning: bool = True) -> dict:
         by_style[r["style"]].append(r)
     summary = {
         "data": data_path.name,
-        "meaning": "all-MiniLM-L6-v2 (ONNX int8)" if use_meaning and semantic.vectors_for(
-            index_for(course())) else "words only",
+        "meaning": vectors.encoder.name if vectors else "words only",
         "gate": "in-sample: fitted on both question sets (see --cv for held-out estimates)",
         **{k: round(v, 3) if isinstance(v, float) else v for k, v in scored.items()},
         "ranking_recall_at_1": round(sum(r["at1"] for r in course_rows) / n, 3),
