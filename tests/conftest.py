@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's offscreen platform has one 800 x 800 screen unless told otherwise: give the tests a
+# common laptop screen (1440 x 900), so first windows open the size a learner's would
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _screen = Path(__file__).with_name("offscreen-screen.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 # where tests save what they render, to be looked at (not compared)
 SHOTS = Path(os.environ.get("COMPANION_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 

@@ -1,4 +1,9 @@
-"""The main window: day list | lesson | checklist + notes, with menus and status bar."""
+"""The main window: day list | lesson, with the checklist and notes (and the tutor) as docks.
+
+The lesson is the reading area; ``window_layout.py`` decides where the window opens and
+whether the side docks stand side by side or as tabs; what the learner arranges is
+saved in ``layout.ini`` beside the data.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QUrl, QUrlQuery, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, QUrlQuery, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QSplitter,
-    QVBoxLayout,
-    QWidget,
 )
 
 from companion import paths
@@ -29,18 +33,20 @@ from companion.ui.dialogs import ExportDialog, StartDateDialog
 from companion.ui.markdown_view import MarkdownView
 from companion.ui.note_keeper import NoteKeeper
 from companion.ui.notes_editor import NotesEditor
+from companion.ui.reading import ReadingWidth
 from companion.ui.search_dialog import SearchDialog
+from companion.ui.study_pane import StudyPane
+from companion.ui.window_layout import (
+    MIN_SIZE,
+    arrange_docks,
+    first_geometry,
+    keep_on_screen,
+)
 
 if TYPE_CHECKING:
     from companion.app import Features
 
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+SHORT_WINDOW = 760  # below this height the checklist and the notes start as tabs
 
 
 class MainWindow(QMainWindow):
@@ -59,43 +65,38 @@ class MainWindow(QMainWindow):
         self._unsubscribe = study.subscribe(self.changed.emit)
         self.changed.connect(self._on_changed)
         self.badge_providers: list[Callable[[], dict[int, str]]] = []
+        self._first_dock_sizes: tuple[list[QDockWidget], list[int]] | None = None
         self.setWindowTitle("LLM Study Companion")
-        self.resize(1440, 900)
+        self.setGeometry(first_geometry(self))
+        self.setMinimumSize(MIN_SIZE.boundedTo(self.size()))
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
         self.day_list = DayList(study.course, self)
+        self.day_list.setMinimumWidth(170)
         self.lesson = MarkdownView(self)
         self.lesson.setAccessibleName("Lesson")
         self.lesson.figures = True
         self.lesson.internal_links = True  # lesson:, lab: and code: links act in the app
+        self.lesson.setMinimumWidth(340)
+        self.reading = ReadingWidth(self.lesson)  # extra width becomes margin, not line length
         self.checklist = Checklist(self)
         self.notes = NotesEditor(self)
 
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(4, 0, 0, 0)
-        right_split = QSplitter(Qt.Orientation.Vertical, right)
-        top, bottom = QWidget(), QWidget()
-        top_layout, bottom_layout = QVBoxLayout(top), QVBoxLayout(bottom)
-        for lay in (top_layout, bottom_layout):
-            lay.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(_heading("Checklist"))
-        top_layout.addWidget(self.checklist)
-        bottom_layout.addWidget(_heading("My notes"))
-        bottom_layout.addWidget(self.notes)
-        right_split.addWidget(top)
-        right_split.addWidget(bottom)
-        right_split.setSizes([260, 520])
-        right_layout.addWidget(right_split)
+        self.study_pane = StudyPane(self.checklist, self.notes, self)
+        self.study_dock = QDockWidget("Checklist and notes", self)
+        self.study_dock.setObjectName("study-dock")  # saveState/restoreState key
+        self.study_dock.setWidget(self.study_pane)
+        self.study_dock.setMinimumWidth(260)
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.day_list)
-        split.addWidget(self.lesson)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setCollapsible(1, False)
-        self.lesson.setMinimumWidth(420)
-        self.day_list.setMinimumWidth(210)
-        split.setSizes([250, 620, 330])
-        self.setCentralWidget(split)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("day-list-and-lesson")
+        self.splitter.addWidget(self.day_list)
+        self.splitter.addWidget(self.lesson)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([230, 700])
+        self.setCentralWidget(self.splitter)
 
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(220)
@@ -147,7 +148,34 @@ class MainWindow(QMainWindow):
         self.add_action(go, "&Today", self.go_today, "Ctrl+T")
         self.go_menu = go
         self.view_menu = bar.addMenu("&View")
+        study = self.study_dock.toggleViewAction()
+        study.setText("&Checklist and notes")
+        study.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.view_menu.addAction(study)
+        self.add_action(self.view_menu, "&Day list", self._toggle_day_list, "Ctrl+Shift+D")
+        self.add_action(self.view_menu, "Checklist and notes as &tabs",
+                        lambda: self.study_pane.set_mode(
+                            "tabs" if self.study_pane.mode == "split" else "split"))
+        self.view_menu.addSeparator()
         self.help_menu = bar.addMenu("&Help")  # filled by the help feature (ui/help.py)
+
+    def _toggle_day_list(self) -> None:
+        self.day_list.setVisible(not self.day_list.isVisible())
+
+    def arrange_docks(self, tutor: QDockWidget) -> None:
+        """Put the checklist-and-notes dock and the tutor dock on the right (app.py)."""
+        self._first_dock_sizes = arrange_docks(self, self.study_dock, tutor)
+        if self.height() < SHORT_WINDOW:  # a low screen: the notes get the dock's full height
+            self.study_pane.set_mode("tabs")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._first_dock_sizes is not None:  # a first start: nothing was restored
+            docks, widths = self._first_dock_sizes
+            self._first_dock_sizes = None
+            # after this event: the window's layout has its real size only then
+            QTimer.singleShot(0, lambda: self.resizeDocks(docks, widths,
+                                                          Qt.Orientation.Horizontal))
 
     # ----- days ----------------------------------------------------------------------------
     def current_day(self) -> int:
@@ -226,6 +254,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(total.total)
         self.progress_bar.setValue(total.done)
         self.progress_label.setText(f"Course progress {total.percent}%")
+        today = per_day.get(self.current_day())
+        if today is not None:
+            self.study_pane.set_progress(today.done, today.total)
 
     def day_badges(self) -> dict[int, str]:
         """Extra marks per day (quiz mastery, due reviews) from the installed features."""
@@ -238,7 +269,9 @@ class MainWindow(QMainWindow):
     # ----- actions -------------------------------------------------------------------------
     def open_search(self) -> None:
         self.notes.flush()
-        dialog = SearchDialog(lambda q: self.study.search(q, 30), self)
+        # a page at a time: Study.search(query, limit) returns the best ``limit`` and .total
+        dialog = SearchDialog(self.study.search, self,
+                              day_title=lambda day: self.study.course.day(day).title)
         dialog.hitChosen.connect(self._jump_to)
         self._search_dialog = dialog
         dialog.open()
@@ -248,6 +281,8 @@ class MainWindow(QMainWindow):
             self.show_section(hit.day, hit.section)
         else:
             self.show_day(hit.day)
+            self.study_dock.show()
+            self.study_pane.show_notes()
             self.notes.editor.setFocus()
 
     def change_start_date(self) -> None:
@@ -315,13 +350,22 @@ class MainWindow(QMainWindow):
         store = self._layout_file()
         store.setValue("geometry", self.saveGeometry())
         store.setValue("state", self.saveState())
+        store.setValue("splitter", self.splitter.saveState())
+        store.setValue("study_pane", self.study_pane.mode)
+        store.setValue("day_list", self.day_list.isVisible())
 
     def restore_layout(self) -> None:
+        """What the learner arranged last time; a first start keeps the screen-fitted size."""
         store = self._layout_file()
         if store.value("geometry") is not None:
             self.restoreGeometry(store.value("geometry"))
-        if store.value("state") is not None:
-            self.restoreState(store.value("state"))
+            keep_on_screen(self)
+        if store.value("state") is not None and self.restoreState(store.value("state")):
+            self._first_dock_sizes = None  # the learner's own dock sizes win
+        if store.value("splitter") is not None:
+            self.splitter.restoreState(store.value("splitter"))
+        self.study_pane.set_mode(str(store.value("study_pane") or self.study_pane.mode))
+        self.day_list.setVisible(str(store.value("day_list", "true")).lower() != "false")
 
     def _on_changed(self, changes: Changes) -> None:
         """Refresh what a write changed (views of features connect to ``changed`` too)."""

@@ -9,7 +9,7 @@ borderline one says the course may not cover it and links the closest section.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -53,17 +54,25 @@ class TutorPanel(ChatsMixin, QDockWidget):
         self.chat_filter = QLineEdit(body)
         self.chat_filter.setPlaceholderText("Search conversations")
         self.chat_filter.setClearButtonEnabled(True)
-        new_btn, rename_btn = QToolButton(body), QToolButton(body)
-        delete_btn, export_btn = QToolButton(body), QToolButton(body)
+        # New at hand; Rename, Delete and Export in one menu, so the dock stays narrow
+        # enough to share a laptop screen with the lesson
+        new_btn = QToolButton(body)
+        new_btn.setText("New")
+        new_btn.setToolTip("Start a new conversation")
+        more_btn = QToolButton(body)
+        more_btn.setText("⋯")
+        more_btn.setAccessibleName("Conversation menu")
+        more_btn.setToolTip("Rename, delete or export this conversation")
+        more_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(more_btn)
+        self.rename_action = more.addAction("Rename…", lambda: self.rename_chat())
+        self.delete_action = more.addAction("Delete…", lambda: self.delete_chat())
+        self.export_action = more.addAction("Export to Markdown…", lambda: self.export_chat())
+        more_btn.setMenu(more)
         top = QHBoxLayout()
         top.addWidget(self.chat_picker, 1)
-        for b, text, tip in ((new_btn, "New", "Start a new conversation"),
-                             (rename_btn, "Rename", "Rename this conversation"),
-                             (delete_btn, "Delete", "Delete this conversation"),
-                             (export_btn, "Export", "Export this conversation to Markdown")):
-            b.setText(text)
-            b.setToolTip(tip)
-            top.addWidget(b)
+        top.addWidget(new_btn)
+        top.addWidget(more_btn)
         self.coach_btn = QToolButton(body)
         self.coach_btn.setText("Coach mode")
         self.coach_btn.setCheckable(True)
@@ -118,9 +127,6 @@ class TutorPanel(ChatsMixin, QDockWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self.question, activated=self.ask)
         QShortcut(QKeySequence("Escape"), self, activated=self.stop)
         new_btn.clicked.connect(self.new_chat)
-        rename_btn.clicked.connect(self.rename_chat)
-        delete_btn.clicked.connect(self.delete_chat)
-        export_btn.clicked.connect(self.export_chat)
         self.chat_filter.textChanged.connect(lambda _: self.refresh_chats())
         self.chat_picker.activated.connect(self._pick_chat)
         self.transcript.internalLinkClicked.connect(self._link)
@@ -195,6 +201,13 @@ class TutorPanel(ChatsMixin, QDockWidget):
     @property
     def study(self):
         return self.window_.study
+
+    def bring_forward(self) -> None:
+        """Show the tutor (in front of the checklist if they share a tab) with the cursor in
+        the question box."""
+        self.show()
+        self.raise_()
+        self.question.setFocus()
 
     def show_message(self, text: str) -> None:
         """A line from the model loader (loading, unavailable, ...)."""
@@ -379,15 +392,10 @@ class TutorPanel(ChatsMixin, QDockWidget):
 def install_tutor(window, inference: Inference) -> TutorPanel:
     """The tutor dock on the right, with View → Tutor panel (Ctrl+J) and Go → Ask the tutor."""
     panel = TutorPanel(window, inference)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
-    # sized once the window has its real width: a quarter of it, at least 300 px
-    QTimer.singleShot(0, lambda: window.resizeDocks(
-        [panel], [max(300, window.width() // 4)], Qt.Orientation.Horizontal))
+    window.arrange_docks(panel)  # beside or tabbed with the checklist and notes
     toggle = panel.toggleViewAction()
     toggle.setText("&Tutor panel")
     toggle.setShortcut(QKeySequence("Ctrl+J"))
     window.view_menu.addAction(toggle)
-    window.add_action(window.go_menu, "Ask the &tutor", lambda: (panel.show(),
-                                                                 panel.question.setFocus()),
-                      "Ctrl+Shift+A")
+    window.add_action(window.go_menu, "Ask the &tutor", panel.bring_forward, "Ctrl+Shift+A")
     return panel

@@ -17,13 +17,6 @@ def test_opens_on_today_with_lesson_checklist_and_notes(window):
     assert window.checklist.count() >= 4
     assert window.day_list.today() == window.day_list.current_day() == 4
     assert window.day_list.currentItem().text(0).startswith("▸ 4. ")
-    SHOTS.mkdir(exist_ok=True)
-    for width, height in ((1440, 900), (1280, 800)):
-        window.resize(width, height)
-        window.show_day(4)
-        window.resizeDocks([window.features.tutor], [width // 4], Qt.Orientation.Horizontal)
-        assert window.lesson.width() >= 420
-        assert window.grab().save(str(SHOTS / f"main-window-{width}.png"))
 
 
 def test_tick_type_switch_close_reopen_keeps_everything(qtbot, window, study):

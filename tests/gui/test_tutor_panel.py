@@ -20,6 +20,8 @@ SCRIPTED = ["Large scores give ", "softmax near-zero ", "gradients. ",
 
 def _panel(qtbot, window, mode: str = "explain"):
     panel = window.features.tutor
+    panel.raise_()  # on a laptop screen the tutor is a tab beside the checklist and notes
+    qtbot.waitUntil(panel.isVisible)
     qtbot.waitUntil(lambda: panel.ready or window.study.tutor.is_warm(), timeout=20_000)
     window.study.tutor.set_mode(mode)
     panel.coach_btn.setChecked(mode == "coach")
