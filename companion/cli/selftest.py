@@ -154,6 +154,11 @@ def distinct_colours(pixels: list[int]) -> int:
 def check_window(study, screenshot: Path, started: float, report: Report) -> str:
     """Build the real main window, show it, wait for it to be painted, grab it."""
     _ensure_qt_platform()
+    from companion import desktop_check
+
+    missing = desktop_check.problem()  # the same check `companion` makes before Qt loads
+    if missing:
+        raise RuntimeError(missing)
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
