@@ -155,17 +155,14 @@ class TutorPanel(ChatsMixin, QDockWidget):
 
     def _warm_progress(self, done: int, total: int) -> None:
         self.stop_btn.setEnabled(True)
-        self.status.setText(f"Reading the course for meaning: {done} / {total} "
-                            "(Stop: words only)")
+        self.status.setText(f"Reading the course for meaning: {done} / {total} (Stop: words only)")
 
     def _warmed(self, failure: object = None) -> None:
-        """Ready (also after Stop or a failure: the tutor then matches words only)."""
+        """Ready, also after Stop or a failure (the tutor then matches words only)."""
         self.ready = True
-        if isinstance(failure, str) or self.warming.is_cancelled:
-            self.status.setText(failure if isinstance(failure, str)
-                                else "Searching the course by words only for now.")
-        elif self.stop_btn.isEnabled() and self.job is None:
-            self.status.setText("")  # the encoding progress is over
+        if isinstance(failure, str) or self.stop_btn.isEnabled() and self.job is None:
+            self.status.setText(failure if isinstance(failure, str) else "Searching by words "
+                                "only for now." if self.warming.is_cancelled else "")
         self.stop_btn.setEnabled(self.job is not None)
         if self._pending_question and self.job is None:
             question, self._pending_question = self._pending_question, ""
