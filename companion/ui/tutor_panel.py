@@ -275,9 +275,9 @@ class TutorPanel(ChatsMixin, QDockWidget):
             study.chats.add_message(self.chat_id, "assistant",
                                     off_course.answer_markdown(parts), [], parts)
             self.render()
-            self.status.setText("The course may not cover this; the closest section is linked."
-                                if near else "Not in the course. Use “Answer anyway” for the "
-                                "model's own answer, unchecked.")
+            self.status.setText("The course may not cover this." if near else "Not in the "
+                                "course. Use “Answer anyway” for the model's own answer, "
+                                "unchecked.")
             return
         self._explain(prepared, anyway)
 

@@ -39,6 +39,9 @@ def test_a_borderline_question_links_the_closest_section_without_answering(
     assert "may not cover this question" in text and closest.title in text
     assert "does not cover" not in text and "From the course" not in text
     assert "Answer anyway" in text and "may not cover" in panel.status.text()
+    panel.setFloating(True)  # its own window, sized to read, for the picture
+    panel.resize(460, 420)
+    qtbot.waitUntil(lambda: panel.transcript.height() > 150, timeout=5_000)
     panel.grab().save(str(shots / "tutor-borderline.png"))
     # the section is a link the learner can open
     html = panel.transcript.document().toHtml()
