@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from companion import __version__, paths
 from companion.instance import InstanceLock, request_show
+from companion.jobs import JobContext
+from companion.services.backups import Backup, BackupService, Contents
 from companion.storage import CorruptDatabaseError, NewerDatabaseError, StorageError, backup, db
 from companion.storage.db import EmptyDatabaseError, open_database
 from companion.storage.problems import explain
@@ -30,7 +32,7 @@ from companion.study import Study
 from companion.ui import startup
 from companion.ui.anki_export import AnkiExport
 from companion.ui.background import run_in_background, wait_for_all
-from companion.ui.dialogs import RestoreDialog, StartDateDialog
+from companion.ui.dialogs import RestoreDialog, StartDateDialog, backup_title
 from companion.ui.explain_view import ExplainFeature
 from companion.ui.help import HelpFeature
 from companion.ui.inference import Inference
@@ -132,10 +134,13 @@ def _answer(exc: StorageError, db_path: Path, parent: QWidget | None) -> bool:
 
 
 class Backups:
-    """At start if data changed, then every 30 minutes while changes happen."""
+    """At start if data changed, then every 30 minutes while changes happen; and File >
+    Restore from backup, which shows what each backup holds, asks first, and can be undone
+    (the data it replaces is listed as "Before restore")."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.dialog: RestoreDialog | None = None
         self.timer = QTimer(window, interval=BACKUP_EVERY_MS)
         self.timer.timeout.connect(self.run)
         self.timer.start()
@@ -153,22 +158,50 @@ class Backups:
         )
 
     def restore(self) -> None:
+        """Open the list (window-modal, not blocking); counting runs on a worker meanwhile."""
         window = self.window
         if not window.note_keeper.before_restore():  # unsaved notes: the learner said no
             return
-        backups = window.study.backups
-        dialog = RestoreDialog(backups.list(), window)
-        if not dialog.exec() or dialog.chosen() is None:
-            return
-        chosen = dialog.chosen()
+        service = window.study.backups
+        listed = service.list()
+        dialog = RestoreDialog(listed, window)
+        self.dialog = dialog
+        counting = run_in_background(dialog, lambda ctx: _count(service, listed, ctx),
+                                     on_failure=lambda err: dialog.now.setText(
+                                         f"Could not read the backups: {err}"))
+        counting.reported.connect(lambda found: _show_count(dialog, found))
+        dialog.finished.connect(lambda _: counting.cancel())
+        dialog.restoreChosen.connect(self._restore)
+        dialog.open()
+
+    def _restore(self, chosen: Backup) -> None:
+        window = self.window
         try:
-            backups.restore(chosen)
+            window.study.backups.restore(chosen)
         except StorageError as exc:
             QMessageBox.warning(window, "Restore failed", str(exc))
             return
         window.statusBar().showMessage(
-            f"Restored the backup from {chosen.made_at:%Y-%m-%d %H:%M}. Your data from before "
-            "is kept and listed in File > Restore from backup, to undo this.", 15000)
+            f"Restored: {backup_title(chosen)}. Your data from before is kept as \"Before "
+            "restore\" in File > Restore from backup: restore it to undo this.", 15000)
+
+
+def _count(service: BackupService, listed: list[Backup], ctx: JobContext) -> None:
+    """What the data now and each backup hold, reported one file at a time (newest first)."""
+    ctx.report((None, service.contents()))
+    for done, chosen in enumerate(listed, 1):
+        if ctx.cancelled:
+            return
+        ctx.report((chosen.path, service.contents(chosen)))
+        ctx.progress(done, len(listed))
+
+
+def _show_count(dialog: RestoreDialog, found: tuple[Path | None, Contents | None]) -> None:
+    path, contents = found
+    if path is None:
+        dialog.set_current(contents)
+    else:
+        dialog.set_contents(path, contents)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Backups of the study database, and restoring one."""
+"""Backups of the study database, what each holds, and restoring one."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from companion import paths
 from companion.services.base import Service
 from companion.services.changes import Changes
 from companion.storage import backup
-from companion.storage.backup import Backup
+from companion.storage.backup import Backup, Contents
+
+__all__ = ["Backup", "BackupService", "Contents"]
 
 
 class BackupService(Service):
@@ -17,6 +19,12 @@ class BackupService(Service):
     def list(self) -> list[Backup]:
         """Backups, and the files earlier restores replaced (to undo them), newest first."""
         return backup.list_backups(paths.backups_dir())
+
+    def contents(self, chosen: Backup | None = None) -> Contents | None:
+        """What ``chosen`` holds (tasks done, notes, chats, quiz attempts), or with None what
+        the data in use holds now. Read-only through its own connection, so it is safe on a
+        worker thread; None if the file cannot be read."""
+        return backup.contents(chosen.path if chosen is not None else self._study.db_path)
 
     def restore(self, chosen: Backup) -> Changes:
         """Replace the database with ``chosen``.

@@ -58,6 +58,51 @@ class Backup:
         return text
 
 
+@dataclass(frozen=True)
+class Contents:
+    """What a study database holds of the learner's own work (the restore dialog shows it)."""
+
+    tasks_done: int = 0
+    notes: int = 0  # notes with some text (day notes and task notes)
+    chats: int = 0  # saved tutor conversations
+    quiz_attempts: int = 0  # answered quiz questions
+
+
+_COUNTS = {
+    "tasks_done": "SELECT count(*) FROM task_progress WHERE done = 1",
+    "notes": "SELECT count(*) FROM notes WHERE trim(body) != ''",
+    "chats": "SELECT count(*) FROM chats",
+    "quiz_attempts": "SELECT count(*) FROM quiz_attempts",
+}
+
+
+def contents(path: Path) -> Contents | None:
+    """Count what the database at ``path`` holds, without writing to it (None: unreadable).
+
+    Read-only, so it can look at a backup, a replaced file or the file in use (a WAL
+    reader sees what is committed) from a worker thread while the app keeps writing.
+    A table an older schema lacks counts as empty.
+    """
+    try:
+        conn = _open_read_only(path)
+    except sqlite3.Error:
+        return None
+    try:
+        found = {}
+        for name, sql in _COUNTS.items():
+            try:
+                found[name] = int(conn.execute(sql).fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    return None
+                found[name] = 0
+        return Contents(**found)
+    except sqlite3.Error:  # not a database, damaged
+        return None
+    finally:
+        conn.close()
+
+
 def _parse(path: Path) -> Backup | None:
     for prefix, kind in ((_PREFIX, "backup"), (_REPLACED, "replaced")):
         if path.stem.startswith(prefix):

@@ -1,5 +1,9 @@
 """Restoring from the GUI, and every kind of problem with the data at start-up.
 
+File > Restore from backup lists each backup with what it holds, asks first (the
+backup's counts beside the current ones), and keeps the data it replaces as "Before
+restore", so restoring that undoes it. All through the real dialogs, clicked.
+
 Each start-up problem gets its own question: a locked, read-only or full disk only
 offers "Try again" (restoring over a healthy file would hide newer notes); a
 damaged file offers the newest good backup; a missing or zero-byte file with a
@@ -9,12 +13,16 @@ second process holds the lock, a real tmpfs is full or read-only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from companion import paths
 from companion.app import open_study_interactively
-from companion.storage import backup, notes
+from companion.storage import backup, chats, notes, progress, quiz
 from companion.study import Study
 from companion.ui import dialogs, startup
 from tests.locker import locked
@@ -47,33 +55,116 @@ def _study_with_note(text: str = "keep me", day: int = 2, backed_up: bool = True
     study.close()
 
 
-def test_restore_from_backup_menu_brings_back_older_notes(qtbot, window, monkeypatch):
-    notes.save(window.study.db, 4, "version one")
+def _open_restore(qtbot, window) -> dialogs.RestoreDialog:
+    """File > Restore from backup…, and wait until every file is counted (on a worker)."""
+    window.restoreRequested.emit()
+    dialog = window.features.backups.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.current_known and all(
+        b.path in dialog.contents for b in backup.list_backups(paths.backups_dir())),
+        timeout=30_000)  # the shared pool may first finish the tutor's warm-up
+    return dialog
+
+
+def _row_texts(dialog) -> list[str]:
+    return [dialog.list.item(i).text() for i in range(dialog.list.count())]
+
+
+def _confirm(qtbot, dialog, answer: str) -> None:
+    """Press Restore… in the list, then ``answer`` in the confirmation."""
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    box = dialog.confirmation
+    assert box is not None and box.isVisible()  # asked first: nothing restored yet
+    button = dialog.confirm_button if answer == "Restore" else box.button(
+        QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_restore_asks_first_shows_what_each_holds_and_can_be_undone(qtbot, window, shots):
+    db = window.study.db
+    tasks = [t.id for t in window.study.course.day(4).tasks]
+    progress.set_done(db, tasks[0], 4, True)
+    notes.save(db, 4, "version one")
     made = backup.make_backup(window.study.db_path, paths.backups_dir())
-    notes.save(window.study.db, 4, "version two")
+    notes.save(db, 4, "version two")
+    notes.save(db, 5, "a second note, after the backup")
+    progress.set_done(db, tasks[1], 4, True)
+    chat = chats.create(db, "About attention", 4)
+    chats.add_message(db, chat, "user", "What is attention?")
+    quiz.record_attempt(db, None, "d04-q1", 4, 1, True)
     window.show_day(4)
 
-    dialog_backups = []
+    dialog = _open_restore(qtbot, window)
+    title = dialogs.backup_title(made)
+    assert title == f"Backup from {dialogs.when(made.made_at)}"
+    assert _row_texts(dialog) == [f"{title}\n1 task done · 1 note · 0 chats · 0 quiz attempts"]
+    assert dialog.now.text() == "Your data now: 2 tasks done · 2 notes · 1 chat · 1 quiz attempt"
+    dialog.grab().save(str(shots / "restore-dialog.png"))
 
-    def pick(self):  # the learner picks the backup made above and clicks Restore
-        dialog_backups.extend(self.list.item(i).text() for i in range(self.list.count()))
-        for i in range(self.list.count()):
-            if self.list.item(i).data(256).path == made.path:
-                self.list.setCurrentRow(i)
-        return QDialog.DialogCode.Accepted
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    box = dialog.confirmation
+    text = box.text()
+    assert f"Restore <b>{title}</b>?" in text
+    for label, then, now in [("Tasks done", 1, 2), ("Notes", 1, 2), ("Chats", 0, 1),
+                             ("Quiz attempts", 0, 1)]:
+        assert (f"<td>{label}</td><td align='right'><b>{then}</b></td>"
+                f"<td align='right'>{now}</td>") in text
+    assert "holds less than you have now" in text and "Before restore" in text
+    box.grab().save(str(shots / "restore-confirmation.png"))
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and notes.body(window.study.db, 4) == "version two"  # said no
 
-    monkeypatch.setattr(dialogs.RestoreDialog, "exec", pick)
-    window.restoreRequested.emit()
-    assert dialog_backups and "KB" in dialog_backups[0]  # listed with date and size
-    assert notes.body(window.study.db, 4) == "version one"
-    assert window.notes.text() == "version one"
-    # "version two" is kept and listed, so the restore can be undone
+    with qtbot.waitSignal(window.changed):
+        _confirm(qtbot, dialog, "Restore")
+    assert not dialog.isVisible()
+    assert notes.body(window.study.db, 4) == "version one" == window.notes.text()
+    assert notes.body(window.study.db, 5) == ""
+    assert "Before restore" in window.statusBar().currentMessage()
+
+    # the data it replaced is listed first, as "Before restore", with what it holds
+    dialog = _open_restore(qtbot, window)
     replaced = [b for b in backup.list_backups(paths.backups_dir()) if b.kind == "replaced"]
-    assert len(replaced) == 1 and "before a restore" in replaced[0].label
-    dialog_backups.clear()
-    made = replaced[0]
+    assert len(replaced) == 1
+    rows = _row_texts(dialog)
+    assert rows[0] == (f"Before restore ({dialogs.when(replaced[0].made_at)})\n"
+                       "2 tasks done · 2 notes · 1 chat · 1 quiz attempt")
+    assert rows[1].startswith(title)
+    assert dialog.now.text() == "Your data now: 1 task done · 1 note · 0 chats · 0 quiz attempts"
+    dialog.grab().save(str(shots / "restore-dialog-undo.png"))
+    with qtbot.waitSignal(window.changed):
+        _confirm(qtbot, dialog, "Restore")  # undo: everything from before is back
+    assert notes.body(window.study.db, 4) == "version two" == window.notes.text()
+    assert notes.body(window.study.db, 5) == "a second note, after the backup"
+    assert len(chats.list_chats(window.study.db)) == 1
+    assert set(tasks[:2]) <= set(progress.done_tasks(window.study.db))
+
+
+def test_backup_times_read_as_a_person_says_them():
+    today = dt.date(2026, 11, 29)
+    assert dialogs.when(dt.datetime(2026, 11, 29, 14, 2), today) == "today 14:02"
+    assert dialogs.when(dt.datetime(2026, 11, 28, 9, 10), today) == "yesterday 09:10"
+    assert dialogs.when(dt.datetime(2026, 11, 2, 8, 0), today) == "Mon 02 Nov 2026, 08:00"
+
+
+def test_an_unreadable_backup_is_listed_but_not_offered(qtbot, window):
+    notes.save(window.study.db, 4, "mine")
+    made = backup.make_backup(window.study.db_path, paths.backups_dir())
+    made.path.write_bytes(b"not a database at all" * 100)
+    dialog = _open_restore(qtbot, window)
+    assert _row_texts(dialog) == [f"{dialogs.backup_title(made)}\nCannot be read (damaged?)"]
+    assert not dialog.restore_button.isEnabled()
+    QTest.keyClick(dialog.list, Qt.Key.Key_Return)  # Enter on it asks nothing, restores nothing
+    assert dialog.confirmation is None and notes.body(window.study.db, 4) == "mine"
+    dialog.reject()
+
+
+def test_no_backups_yet_says_so(qtbot, window):
     window.restoreRequested.emit()
-    assert notes.body(window.study.db, 4) == "version two"
+    dialog = window.features.backups.dialog
+    assert dialog.list.count() == 1 and "No backups yet" in dialog.list.item(0).text()
+    assert not dialog.restore_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.current_known, timeout=10_000)
+    dialog.reject()
 
 
 def test_damaged_database_offers_the_newest_good_backup(qtbot, companion_home, monkeypatch):

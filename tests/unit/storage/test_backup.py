@@ -65,3 +65,45 @@ def test_a_file_that_is_not_a_database_is_reported_not_reset(tmp_path: Path):
     with pytest.raises(NotADatabaseError, match="not a study database"):
         open_database(path)
     assert path.read_bytes().startswith(b"this is not sqlite")
+
+
+def test_contents_counts_the_learners_work_read_only(tmp_path: Path):
+    from companion.storage import chats, progress, quiz
+
+    path, folder = tmp_path / "c.db", tmp_path / "b"
+    db = open_database(path)
+    assert backup.contents(path) == backup.Contents()
+    notes.save(db, 1, "one")
+    notes.save(db, 2, "   ")  # whitespace only: not a note worth counting
+    progress.set_done(db, "d01-read", 1, True)
+    progress.set_done(db, "d01-write", 1, True)
+    progress.set_done(db, "d01-write", 1, False)
+    chat = chats.create(db, "a chat", 1)
+    chats.add_message(db, chat, "user", "hi")
+    for n in range(3):
+        quiz.record_attempt(db, None, f"d01-q{n}", 1, 0, n == 0)
+    made = backup.make_backup(path, folder)
+    notes.save(db, 3, "after the backup")  # the live file (WAL) is read as committed
+    before = path.read_bytes()
+    assert backup.contents(made.path) == backup.Contents(tasks_done=1, notes=1, chats=1,
+                                                         quiz_attempts=3)
+    assert backup.contents(path).notes == 2
+    assert path.read_bytes() == before  # looked at, not written
+    db.close()
+
+
+def test_contents_of_what_cannot_be_read_is_none_and_old_schemas_count_empty(tmp_path: Path):
+    import sqlite3
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 500)
+    assert backup.contents(junk) is None
+    assert backup.contents(tmp_path / "missing.db") is None
+    old = tmp_path / "old.db"  # before chats and quizzes existed
+    conn = sqlite3.connect(old)
+    conn.execute("CREATE TABLE notes (day INTEGER, body TEXT)")
+    conn.execute("CREATE TABLE task_progress (task_id TEXT, done INTEGER)")
+    conn.execute("INSERT INTO notes VALUES (1, 'kept')")
+    conn.commit()
+    conn.close()
+    assert backup.contents(old) == backup.Contents(notes=1)
