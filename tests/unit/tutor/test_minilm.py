@@ -65,7 +65,8 @@ def test_the_tutor_finds_the_right_section_with_the_encoder(tmp_path, monkeypatc
         found = find(c, question)
         assert found.meaning > 0  # the encoder was used
         assert not found.on_course  # every word is in the course, the meaning is not
-        assert find(c, question, use_meaning=False).on_course  # words alone are fooled
+        # words alone are less sure that such a question belongs to the course
+        assert find(c, question, use_meaning=False).probability > found.probability
     found = find(c, "why divide by the root of the key size")
     assert found.on_course and f"{found.ranked[0].section.day}" == "4"
 
