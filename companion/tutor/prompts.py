@@ -28,6 +28,9 @@ EXPLAIN_SYSTEM = (
 
 NOT_GROUNDED = "⚠ Not from the course material: verify this answer."
 OFF_COURSE = "The course does not cover this question, so there is no course answer to show."
+# a question the gate rejected by only a little (off_course.py): honest, with where to look
+MAY_NOT_COVER = "The course may not cover this question."
+NEAREST = "Closest section"
 ANYWAY_WARNING = ("⚠ Not from the course: this is the model's own answer, unchecked. "
                   "Small models often state wrong things confidently; verify it elsewhere.")
 FROM_COURSE = "From the course"
@@ -71,7 +74,13 @@ def answer_markdown(parts: dict[str, Any], pending: bool = False, held_link: str
     them (the transcript keeps them folded; notes and exports list them).
     """
     blocks: list[str] = [f"*{n}*" for n in parts.get("notices", [])]
-    if parts.get("not_from_course"):
+    near = parts.get("closest")
+    if parts.get("not_from_course") and near:  # borderline: "may not", and where to look
+        blocks.append(f"**{MAY_NOT_COVER}** {NEAREST}: "
+                      f"[Day {near['day']} · {near['title']}]({near['link']})")
+        if parts.get("anyway") and (parts.get("unchecked") or pending):
+            blocks += [f"**{ANYWAY_WARNING}**", parts.get("unchecked", "")]
+    elif parts.get("not_from_course"):
         blocks.append(f"**{OFF_COURSE}**")
         if parts.get("anyway") and (parts.get("unchecked") or pending):
             blocks += [f"**{ANYWAY_WARNING}**", parts.get("unchecked", "")]

@@ -270,10 +270,9 @@ class TutorPanel(ChatsMixin, QDockWidget):
             study.chats.add_message(self.chat_id, "user", question)
         if not prepared.on_course and not anyway:
             near = off_course.closest(prepared.found)  # borderline: the section to open
-            parts = {"not_from_course": True, "excerpt": [], "closest": near,
-                     "notices": [off_course.notice(near)] if near else []}
+            parts = {"not_from_course": True, "excerpt": [], "closest": near}
             study.chats.add_message(self.chat_id, "assistant",
-                                    off_course.answer_markdown(parts), [], parts)
+                                    prompts.answer_markdown(parts), [], parts)
             self.render()
             self.status.setText("The course may not cover this." if near else "Not in the "
                                 "course. Use “Answer anyway” for the model's own answer, "
@@ -297,9 +296,6 @@ class TutorPanel(ChatsMixin, QDockWidget):
             lambda engine, ctx: conversation.answer(engine, prepared, ctx, anyway=anyway))
         self.status.setText("Waiting for the model…")
         self._set_busy(True)
-
-    def transcript_markdown(self) -> str:
-        return off_course.soften(super().transcript_markdown())
 
     def stop(self) -> None:
         if not self.ready and self.stop_btn.isEnabled():  # encoding edited lesson sentences

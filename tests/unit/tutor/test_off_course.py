@@ -11,25 +11,23 @@ NEAR = {"day": 13, "section": "rag", "title": "Retrieval-augmented generation (R
 
 
 def test_a_borderline_answer_reads_may_not_with_a_link_and_no_flat_refusal():
-    parts = {"not_from_course": True, "excerpt": [], "closest": NEAR,
-             "notices": [off_course.notice(NEAR)]}
-    text = off_course.answer_markdown(parts)
+    text = prompts.answer_markdown({"not_from_course": True, "excerpt": [], "closest": NEAR})
     assert text.startswith(f"**{off_course.MAY_NOT_COVER}**")
     assert "[Day 13 · Retrieval-augmented generation (RAG)](lesson:13#rag)" in text
     assert prompts.OFF_COURSE not in text
 
 
-def test_soften_leaves_other_answers_alone():
-    flat = prompts.answer_markdown({"not_from_course": True, "excerpt": []})
-    assert off_course.soften(flat) == flat
-    notice_only = f"*{off_course.notice(NEAR)}*\n\nsomething else"
-    assert off_course.soften(notice_only) == notice_only
-    two = "\n\n---\n\n".join([off_course.answer_markdown(
-        {"not_from_course": True, "closest": NEAR, "notices": [off_course.notice(NEAR)]})] * 2)
-    assert off_course.soften(two) == two  # already soft: nothing left to rewrite
-    raw = "\n\n---\n\n".join([prompts.answer_markdown(
-        {"not_from_course": True, "closest": NEAR, "notices": [off_course.notice(NEAR)]})] * 2)
-    assert off_course.soften(raw) == two and raw.count(prompts.OFF_COURSE) == 2
+def test_an_off_course_answer_without_a_closest_section_is_the_flat_line():
+    text = prompts.answer_markdown({"not_from_course": True, "excerpt": []})
+    assert text == f"**{prompts.OFF_COURSE}**"
+
+
+def test_answer_anyway_keeps_the_warning_under_either_line():
+    for near in (NEAR, None):
+        parts = {"not_from_course": True, "closest": near, "anyway": True,
+                 "unchecked": "The model's own words."}
+        text = prompts.answer_markdown(parts)
+        assert prompts.ANYWAY_WARNING in text and "The model's own words." in text
 
 
 def test_closest_is_only_given_for_borderline_questions():
