@@ -166,10 +166,12 @@ class Backups:
         listed = service.list()
         dialog = RestoreDialog(listed, window)
         self.dialog = dialog
-        counting = run_in_background(dialog, lambda ctx: _count(service, listed, ctx),
-                                     on_failure=lambda err: dialog.now.setText(
+        # all at once, through on_success: it is connected before the job starts (a signal
+        # connected after the start could miss what the job reports first)
+        counting = run_in_background(dialog, lambda ctx: self._count(service, listed, ctx),
+                                     lambda found: self._show_counts(dialog, found),
+                                     lambda err: dialog.now.setText(
                                          f"Could not read the backups: {err}"))
-        counting.reported.connect(lambda found: _show_count(dialog, found))
         dialog.finished.connect(lambda _: counting.cancel())
         dialog.restoreChosen.connect(self._restore)
         dialog.open()
@@ -185,23 +187,28 @@ class Backups:
             f"Restored: {backup_title(chosen)}. Your data from before is kept as \"Before "
             "restore\" in File > Restore from backup: restore it to undo this.", 15000)
 
+    @staticmethod
+    def _count(service: BackupService, listed: list[Backup], ctx: JobContext
+               ) -> dict[Path | None, Contents | None] | None:
+        """What the data now (key None) and each backup hold; on a worker, a few ms a file."""
+        found: dict[Path | None, Contents | None] = {None: service.contents()}
+        for done, chosen in enumerate(listed, 1):
+            if ctx.cancelled:
+                return None
+            found[chosen.path] = service.contents(chosen)
+            ctx.progress(done, len(listed))
+        return found
 
-def _count(service: BackupService, listed: list[Backup], ctx: JobContext) -> None:
-    """What the data now and each backup hold, reported one file at a time (newest first)."""
-    ctx.report((None, service.contents()))
-    for done, chosen in enumerate(listed, 1):
-        if ctx.cancelled:
+    @staticmethod
+    def _show_counts(dialog: RestoreDialog,
+                     found: dict[Path | None, Contents | None] | None) -> None:
+        if found is None:  # cancelled: the dialog is closed
             return
-        ctx.report((chosen.path, service.contents(chosen)))
-        ctx.progress(done, len(listed))
-
-
-def _show_count(dialog: RestoreDialog, found: tuple[Path | None, Contents | None]) -> None:
-    path, contents = found
-    if path is None:
-        dialog.set_current(contents)
-    else:
-        dialog.set_contents(path, contents)
+        for path, contents in found.items():
+            if path is None:
+                dialog.set_current(contents)
+            else:
+                dialog.set_contents(path, contents)
 
 
 @dataclass
