@@ -1,8 +1,14 @@
-"""Notes to Markdown: one file, or an Obsidian-style vault with one file per day."""
+"""Notes to Markdown: one file, or an Obsidian-style vault with one file per day.
+
+A learner's own headings are demoted by two levels (``# X`` becomes ``### X``) so they
+sit under the export's own "Day N" heading in either format, and an outline of the
+file reads day by day instead of mixing the learner's titles with the days'.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +34,57 @@ class StudyRecord:
     updated: dict[int, str]  # day -> when its note last changed
 
 
+DEMOTE_BY = 2  # "# X" in a note -> "### X" below "## Day N" (single) or "## Notes" (vault)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^(?: {4}|\t| {0,3}(?:[>#|]|[-*+][ \t]|\d{1,9}[.)][ \t]|$))")
+
+
+def demote_headings(text: str, by: int = DEMOTE_BY) -> str:
+    """The note with every heading ``by`` levels lower (at most ``######``).
+
+    ATX (``# X``) and setext (``X`` over ``===`` or ``---``) headings both become ATX;
+    code blocks, quotes, lists and ``#`` inside text are left exactly as written.
+    """
+    out: list[str] = []
+    fence = ""  # the fence that opened the code block we are in
+    start = None  # where the paragraph above begins in ``out`` (a setext title candidate)
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = ""
+            out.append(line)
+            continue
+        if opened:
+            fence, start = opened.group(1), None
+            out.append(line)
+            continue
+        underline = _SETEXT.match(line)
+        if underline and start is not None:  # the whole paragraph above is the title
+            level = 1 if underline.group(1)[0] == "=" else 2
+            title = " ".join(part.strip() for part in out[start:])
+            out[start:] = ["#" * min(6, level + by) + " " + title]
+            start = None
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            line = atx.group(1) + "#" * min(6, len(atx.group(2)) + by) + line[atx.end():]
+        paragraph = not atx and not _NOT_PARAGRAPH.match(line) and bool(line.strip())
+        if not paragraph:
+            start = None
+        elif start is None:
+            start = len(out)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _note(record: StudyRecord, day: Day) -> str:
+    return demote_headings(record.notes.get(day.number, "").strip()) or "_No notes yet._"
+
+
 def _checklist(day: Day, done: dict[str, str]) -> str:
     return "\n".join(f"- [{'x' if t.id in done else ' '}] {t.text}" for t in day.tasks)
 
@@ -37,7 +94,7 @@ def single_file(course: Course, record: StudyRecord) -> str:
     for day in course.days:
         parts += [f"## Day {day.number}: {day.title}", "", f"*{day.phase_title}*", "",
                   "### Checklist", "", _checklist(day, record.done), "", "### Notes", ""]
-        parts += [record.notes.get(day.number, "").strip() or "_No notes yet._", ""]
+        parts += [_note(record, day), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -74,7 +131,7 @@ def vault_files(course: Course, record: StudyRecord) -> dict[str, str]:
         body = [
             *front, "", f"# Day {day.number}: {day.title}", "", " · ".join(links), "",
             "## Checklist", "", _checklist(day, record.done), "", "## Notes", "",
-            record.notes.get(day.number, "").strip() or "_No notes yet._",
+            _note(record, day),
         ]
         files[vault_name(day) + ".md"] = "\n".join(body).rstrip() + "\n"
     return files

@@ -21,7 +21,11 @@ def _day(n: int, title: str) -> Day:
 
 
 SMALL = Course((_day(1, "Tokens"), _day(2, "Attention")))
-RECORD = StudyRecord(done={"d01-a": "2026-11-01"}, notes={1: "BPE **merges** pairs."},
+# the learner's own headings (ATX and setext) go under the day's; code stays as written
+RECORD = StudyRecord(done={"d01-a": "2026-11-01"},
+                     notes={1: "# Merges\n\nBPE **merges** pairs.\n\n```python\n# not a heading"
+                               "\n```",
+                            2: "Attention\n=========\n\n## Scores\nsoftmax of q·k"},
                      updated={1: "2026-11-01T10:00:00+00:00"})
 
 
@@ -41,6 +45,35 @@ def test_vault_files_match_golden():
     assert list(files) == ["Day 01 - Tokens.md", "Day 02 - Attention.md"]
     _golden("vault-day01.md", files["Day 01 - Tokens.md"])
     _golden("vault-day02.md", files["Day 02 - Attention.md"])
+
+
+def test_the_learners_headings_sit_under_the_day_in_both_formats():
+    single = single_file(SMALL, RECORD)
+    assert "## Day 1: Tokens" in single and "\n### Merges\n" in single
+    assert "\n### Attention\n" in single and "\n#### Scores\n" in single
+    assert "```python\n# not a heading\n```" in single
+    day1 = vault_files(SMALL, RECORD)["Day 01 - Tokens.md"]
+    headings = [line for line in day1.split("```")[0].splitlines() if line.startswith("#")]
+    assert headings == ["# Day 1: Tokens", "## Checklist", "## Notes", "### Merges"]
+    assert "\n## Notes\n\n### Merges\n" in day1
+
+
+@pytest.mark.parametrize("note, exported", [
+    ("# A\n## B\n###### F", "### A\n#### B\n###### F"),  # never past ######
+    ("Title\n===\ntext", "### Title\ntext"),
+    ("two lines\nof title\n---", "#### two lines of title"),
+    ("text\n\n---\n\nmore", "text\n\n---\n\nmore"),  # a rule, not a heading
+    ("- item\n---", "- item\n---"),
+    ("```\n# code\n```\n# after", "```\n# code\n```\n### after"),
+    ("~~~~\n```\n# still code\n~~~~\n# out", "~~~~\n```\n# still code\n~~~~\n### out"),
+    ("    # indented code\n> # quoted\n#hashtag", "    # indented code\n> # quoted\n#hashtag"),
+    ("  ## indented heading", "  #### indented heading"),
+    ("#\ttab", "###\ttab"),
+])
+def test_demote_headings(note, exported):
+    from companion.export.markdown import demote_headings
+
+    assert demote_headings(note) == exported
 
 
 @pytest.mark.parametrize("title", ["../x", "CON", "a/b", "🧠 attention ✨", "x" * 300,
