@@ -12,16 +12,18 @@ under a file, and leaving 1 of 14 vault files behind on a full disk. So:
   ever writes regular files or new paths, and never through or over a link;
 * an empty path and a path under a file get their own one-line messages;
 * ``write_all`` writes every file to a temporary folder beside the target first and
-  moves them into place only when all are written: all or nothing.
+  moves them into place only when all are written: all or nothing;
+* files and folders get the learner's normal permissions (the umask's), not the private
+  0600 of a temporary file; a replaced file keeps its mode.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 from pathvalidate import sanitize_filename
@@ -98,7 +100,7 @@ def atomic_write(path: Path, text: str) -> None:
     except OSError as exc:
         raise ExportError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}.") \
             from exc
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
+    fd, tmp = _new_file(path.parent, ".tmp-", ".md", _mode_of(path))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -108,6 +110,49 @@ def atomic_write(path: Path, text: str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"Could not write {path}: {_reason(exc)}") from exc
+
+
+# ----- permissions: what the learner's other files get -------------------------------------
+# tempfile.mkstemp/mkdtemp make private files (0600) and folders (0700): right for secrets,
+# wrong for notes a learner opens in another editor or syncs. Files here are created with
+# mode 0666 and folders 0777, which the operating system narrows by the umask exactly as
+# for any file the learner saves; a file that is replaced keeps its own mode.
+
+def _mode_of(path: Path) -> int | None:
+    """The permission bits of the regular file at ``path`` (None: nothing there)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
+
+
+def _new_file(folder: Path, prefix: str, suffix: str, keep_mode: int | None = None
+              ) -> tuple[int, str]:
+    """A new file with a random name in ``folder``, opened for writing: (fd, path)."""
+    for _ in range(100):
+        name = str(folder / f"{prefix}{secrets.token_hex(6)}{suffix}")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o666)
+        except FileExistsError:
+            continue
+        if keep_mode is not None:
+            os.chmod(name, keep_mode)
+        return fd, name
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a random name in ``parent``, with the umask's permissions."""
+    for _ in range(100):
+        folder = parent / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            os.mkdir(folder, 0o777)
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(parent))
 
 
 def _reason(exc: OSError) -> str:
@@ -145,25 +190,27 @@ def write_all(files: dict[Path, str]) -> list[Path]:
     new_folder = len(folders) == 1 and not taken(folder)
     anchor = _existing_parent(folder) if new_folder or not folder.is_dir() else folder
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=anchor))
+        staging = _new_folder(anchor, ".export-")
     except OSError as exc:
         raise ExportError(f"Cannot write in {anchor}: {_reason(exc)}") from exc
     try:
         staged = {}
         for i, (path, text) in enumerate(files.items()):
             temp = staging / (path.name if new_folder else f"{i:04d}.md")
-            with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            with temp.open("w", encoding="utf-8", newline="\n") as handle:  # umask's mode
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             staged[path] = temp
         if new_folder:
             folder.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(staging, 0o755)  # mkdtemp made it private; a vault is an ordinary folder
-            os.rename(staging, folder)
+            os.rename(staging, folder)  # made with the umask's mode, like any new folder
         else:
             for path, temp in staged.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
+                kept = _mode_of(path)
+                if kept is not None:  # overwriting: the file keeps the mode it had
+                    os.chmod(temp, kept)
                 os.replace(temp, path)
     except OSError as exc:
         raise ExportError(f"Could not export to {folder}: {_reason(exc)} Nothing was "
