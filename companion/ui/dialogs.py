@@ -233,37 +233,64 @@ def comparison(chosen: Backup, held: Contents | None, now: Contents | None) -> s
             "restore that to undo this.</p>")
 
 
-class ExportDialog(QDialog):
-    """Choose the format and where to write it."""
+EXPORT_NAMES = {"single": "llm-study-notes.md", "vault": "LLM study vault"}
 
-    def __init__(self, start_dir: Path, parent: QWidget | None = None) -> None:
+
+class ExportDialog(QDialog):
+    """Choose the format and where to write it; opens with the last choices.
+
+    ``remembered`` maps each format to the path last used for it (kept by the caller in
+    the layout file beside the data), so switching formats brings back that format's path.
+    """
+
+    def __init__(self, start_dir: Path, parent: QWidget | None = None,
+                 remembered: dict[str, str] | None = None, fmt: str = "single") -> None:
         super().__init__(parent)
         self.setWindowTitle("Export notes")
+        self.setMinimumWidth(640)
+        self._start = start_dir
+        self._paths = {k: v for k, v in (remembered or {}).items() if k in EXPORT_NAMES and v}
         self.format = QComboBox(self)
         self.format.addItem("One Markdown file", "single")
         self.format.addItem("Obsidian-style folder (one file per day)", "vault")
-        self.path = QLineEdit(str(start_dir / "llm-study-notes.md"), self)
+        self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
+        self.path = QLineEdit(self._path_for(self.fmt()), self)
+        self.path.setAccessibleName("Save to")
         browse = QPushButton("Browse…", self)
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
+        self._shown = self.fmt()
         self.format.currentIndexChanged.connect(self._format_changed)
         row = QHBoxLayout()
-        row.addWidget(self.path)
+        row.addWidget(self.path, 1)
         row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow("Format:", self.format)
-        form.addRow("Save to:", row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self._start = start_dir
+        form.addRow("&Format:", self.format)
+        save_to = QLabel("&Save to:", self)
+        save_to.setBuddy(self.path)  # Alt+S: a row holding a layout gets no buddy by itself
+        form.addRow(save_to, row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.export_button.setText("Export")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.path.textChanged.connect(
+            lambda text: self.export_button.setEnabled(bool(text.strip())))
+        form.addRow(self.buttons)
+
+    def _path_for(self, fmt: str) -> str:
+        return self._paths.get(fmt) or str(self._start / EXPORT_NAMES[fmt])
 
     def _format_changed(self) -> None:
-        base = Path(self.path.text()).parent if self.path.text() else self._start
-        name = "llm-study-notes.md" if self.fmt() == "single" else "LLM study vault"
-        self.path.setText(str(base / name))
+        """Keep what was typed for the other format; bring back this one's path."""
+        self._paths[self._shown] = self.path.text()
+        self._shown = self.fmt()
+        if self.fmt() in self._paths:
+            self.path.setText(self._paths[self.fmt()])
+            return
+        base = Path(self.path.text()).expanduser().parent if self.path.text() else self._start
+        self.path.setText(str(base / EXPORT_NAMES[self.fmt()]))
 
     def _browse(self) -> None:
         options = QFileDialog.Option.DontUseNativeDialog
@@ -280,4 +307,4 @@ class ExportDialog(QDialog):
         return str(self.format.currentData())
 
     def target(self) -> Path:
-        return Path(self.path.text()).expanduser()
+        return Path(self.path.text().strip()).expanduser()

@@ -8,7 +8,6 @@ saved in ``layout.ini`` beside the data.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl, QUrlQuery, Signal
@@ -17,22 +16,20 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
 )
 
 from companion import paths
-from companion.export import ExportError
 from companion.services import Changes
 from companion.study import Hit, Study
-from companion.ui.background import run_in_background
 from companion.ui.checklist import Checklist
 from companion.ui.day_list import DayList
-from companion.ui.dialogs import ExportDialog, StartDateDialog
+from companion.ui.dialogs import StartDateDialog
 from companion.ui.markdown_view import MarkdownView
 from companion.ui.note_keeper import NoteKeeper
 from companion.ui.notes_editor import NotesEditor
+from companion.ui.notes_export import NotesExport
 from companion.ui.reading import ReadingWidth
 from companion.ui.search_dialog import SearchDialog
 from companion.ui.study_pane import StudyPane
@@ -291,40 +288,9 @@ class MainWindow(QMainWindow):
             self.study.progress.set_start_date(dialog.chosen())
 
     def export_notes(self) -> None:
-        self.notes.flush()
-        dialog = ExportDialog(Path.home(), self)
-        if not dialog.exec():
-            return
-        fmt, target = dialog.fmt(), dialog.target()
-        exports = self.study.exports
-        try:
-            plan = exports.plan(fmt, target)
-        except ExportError as exc:
-            QMessageBox.warning(self, "Export", str(exc))
-            return
-        policy = "fail"
-        clashes = [p for p in plan if p.exists()]
-        if clashes:
-            box = QMessageBox(QMessageBox.Icon.Question, "Files already exist",
-                              f"{len(clashes)} file(s) already exist, e.g. {clashes[0].name}.",
-                              parent=self)
-            overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
-            keep = box.addButton("Keep both", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-            box.exec()
-            if box.clickedButton() is overwrite:
-                policy = "overwrite"
-            elif box.clickedButton() is keep:
-                policy = "rename"
-            else:
-                return
-        self.statusBar().showMessage("Exporting…")
-        run_in_background(
-            self, lambda _ctx: exports.write(plan, policy),
-            lambda written: self.statusBar().showMessage(
-                f"Exported {len(written)} file(s) to {target}", 8000),
-            lambda err: QMessageBox.warning(self, "Export failed", err),
-        )
+        """File > Export notes…: the dialog, clashes and writing are in ui/notes_export.py."""
+        self._notes_export = NotesExport(self)  # kept: tests and the status bar follow it
+        self._notes_export.start()
 
     # ----- lifecycle -----------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
