@@ -19,6 +19,8 @@ import threading
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from companion.render_limits import MAX_CHARS, limit
 
@@ -29,6 +31,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "id", "name", "title"},
+    "ul": {"style"},  # list-style-type: none on a task list (its boxes are the bullets)
     "span": {"style"},
     "div": {"style"},
     "pre": {"style"},
@@ -40,7 +43,7 @@ ALLOWED_ATTRIBUTES = {
 # expression()). Checked by splitting, in time linear in the attribute's length.
 STYLE_PROPERTIES = {"color", "background-color", "background", "font-weight", "font-style",
                     "text-decoration", "border", "padding", "margin", "line-height",
-                    "font-size", "text-align", "white-space"}
+                    "font-size", "text-align", "white-space", "list-style-type"}
 _VALUE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#.%- _")
 MAX_STYLE = 500
 
@@ -68,14 +71,50 @@ def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
 
 _local = threading.local()
 
+# ----- task lists: "- [ ]" and "- [x]" as boxes --------------------------------------------
+BOX_OPEN, BOX_DONE = "\u2610", "\u2611"  # ☐ ☑: in DejaVu Sans, Segoe UI Symbol, Apple Symbols
+_TASK = re.compile(r"\[([ xX])\][ \t]+")
+
+
+class _TaskLists(Treeprocessor):
+    """A list item starting ``[ ]`` or ``[x]`` gets a box glyph instead (text, no new tag,
+    nothing for the sanitizer to let through); a bulleted list of tasks loses its bullets.
+    Works on the parsed tree, so a ``[ ]`` in code or mid-sentence is left alone."""
+
+    def run(self, root):  # noqa: ANN001, ANN201 (Python-Markdown's ElementTree)
+        for listing in root.iter():
+            if listing.tag not in ("ul", "ol"):
+                continue
+            tasks = 0
+            for item in listing.findall("li"):
+                holder = item
+                if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+                    holder = item[0]  # a loose list: <li><p>[ ] ...</p></li>
+                found = _TASK.match(holder.text or "")
+                if found:
+                    box = BOX_DONE if found.group(1) in "xX" else BOX_OPEN
+                    holder.text = f"{box} " + holder.text[found.end():]
+                    tasks += 1
+            if tasks and listing.tag == "ul":
+                listing.set("style", "list-style-type: none")
+
+
+class TaskListExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's name)
+        md.treeprocessors.register(_TaskLists(md), "task_lists", 5)
+
+
 
 def _converter(dark: bool) -> markdown.Markdown:
     """This thread's converter (a Markdown instance keeps state while converting)."""
     cache = _local.__dict__.setdefault("converters", {})
     if dark not in cache:
         cache[dark] = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
+            extensions=["fenced_code", "tables", "sane_lists", "codehilite",
+                        TaskListExtension()],
             extension_configs={
+                # align="…" (kept by the sanitizer) rather than style="text-align: …"
+                "tables": {"use_align_attribute": True},
                 "codehilite": {"noclasses": True,
                                "pygments_style": "monokai" if dark else "friendly",
                                "guess_lang": False, "cssstyles": ""}
