@@ -281,6 +281,9 @@ class MainWindow(QMainWindow):
             self.study_dock.show()
             self.study_pane.show_notes()
             self.notes.editor.setFocus()
+            if hit.marks:  # the matched words, selected where they are in the note
+                start, end = hit.marks[0]
+                self.notes.reveal(hit.snippet[start:end])
 
     def change_start_date(self) -> None:
         dialog = StartDateDialog(self.study.progress.start_date(), self)

@@ -137,6 +137,15 @@ class NotesEditor(QWidget):
     def text(self) -> str:
         return self.editor.toPlainText()
 
+    def reveal(self, words: str) -> bool:
+        """Select the first place ``words`` appear (a search hit) and scroll to it."""
+        cursor = self.editor.textCursor()
+        cursor.setPosition(0)
+        self.editor.setTextCursor(cursor)
+        found = bool(words) and self.editor.find(words)
+        self.editor.ensureCursorVisible()
+        return found
+
     def append(self, markdown: str) -> None:
         """Add text at the end (e.g. a tutor answer saved to notes) and save soon."""
         cursor = self.editor.textCursor()

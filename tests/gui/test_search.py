@@ -117,7 +117,8 @@ def test_total_count_and_show_more_by_keyboard(qtbot, window):
 
 
 def test_a_note_hit_opens_the_notes_of_that_day(qtbot, window):
-    notes.save(window.study.db, 9, "My own words about the zebra tokenizer")
+    filler = "\n".join(f"line {n} of my notes" for n in range(200))
+    notes.save(window.study.db, 9, f"{filler}\nMy own words about the **zebra** tokenizer")
     dialog = _open(qtbot, window, "zebra")
     hit = dialog.results.currentItem().data(HIT_ROLE)
     assert hit.kind == "note" and dialog.results.currentItem().data(PLACE_ROLE).endswith(
@@ -125,6 +126,9 @@ def test_a_note_hit_opens_the_notes_of_that_day(qtbot, window):
     assert dialog.summary.text() == "1 result" and not dialog.more.isVisible()
     QTest.keyClick(dialog.results, Qt.Key.Key_Return)
     assert window.notes.day == 9 and window.focusWidget() is window.notes.editor
+    editor = window.notes.editor
+    assert editor.textCursor().selectedText() == "zebra"  # the match, selected and in view
+    assert editor.cursorRect().intersects(editor.viewport().rect())
 
 
 def test_no_matches_says_so(qtbot, window):
