@@ -82,8 +82,9 @@ class Study:
                 listener(changes)
 
     # ----- reading -------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 20) -> list[search.Hit]:
-        return search.search(self.db, query, limit)
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> search.Hits:
+        """One page of results, best first; ``.total`` says how many there are in all."""
+        return search.search(self.db, query, limit, offset=offset)
 
     def export(self, fmt: str, out: Path, on_conflict: str = "fail") -> list[Path]:
         return self.exports.export(fmt, out, on_conflict)

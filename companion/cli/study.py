@@ -98,7 +98,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No matches.")
     for h in hits:
         where = f"day {h.day} · {h.title}" if h.kind == "lesson" else f"day {h.day} · your notes"
-        print(f"[{h.kind}] {where}\n    {h.snippet}")
+        print(f"[{h.kind}] {where}\n    {h.marked()}")
+    if hits and hits.total > len(hits):
+        print(f"(showing {len(hits)} of {hits.total}; --limit shows more)")
     return 0
 
 

@@ -7,8 +7,8 @@ status bar (known problems as one line; anything else also logged with its
 traceback, since it is a bug). The model has its own worker (``inference.py``).
 
     op = run_in_background(self, lambda ctx: write(plan), on_success=self.done)
-    op.progress.connect(bar.setValue)   # optional
-    op.cancel()                         # optional
+    op.progress.connect(bar.setValue)   # optional: the job starts after this turn of the
+    op.cancel()                         # event loop, so no early report is missed
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from companion.errors import known_errors, one_line
@@ -101,7 +101,11 @@ def run_in_background(parent: QObject | None, fn: Callable[[JobContext], Any],
     if on_cancelled is not None:
         op.cancelled.connect(on_cancelled)
     op.ended.connect(lambda: _running.discard(op))
-    QThreadPool.globalInstance().start(_Runnable(op, fn))
+    # started on the next turn of the event loop: a caller connects op.progress/reported/
+    # status right after this returns, and a queued signal emitted before that would be
+    # lost (seen: a restore list stuck on "Counting…" about one run in seven)
+    runnable = _Runnable(op, fn)
+    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(runnable))
     return op
 
 
