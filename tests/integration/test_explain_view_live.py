@@ -43,10 +43,13 @@ def test_pasted_numpy_code_gets_links_and_a_checked_explanation(qtbot, window):
 
 
 def test_too_long_code_gets_a_visible_notice(qtbot, window):
+    from companion.tutor.llama_engine import LlamaEngine
     from companion.tutor.model_files import bundled_model_path
 
     with qtbot.waitSignal(window.features.inference.modelReady, timeout=120_000):
-        window.features.inference.load(bundled_model_path())
+        # a 1024-token context: the same cut as with 4096, a quarter of the reading
+        window.features.inference.load_engine(
+            lambda: LlamaEngine(bundled_model_path(), n_ctx=1024), "bundled (n_ctx 1024)")
     view = window.features.explain.view
     view.set_code("\n".join(f"x{i} = x{i - 1} + {i}" for i in range(1, 4000)), "python")
     with qtbot.waitSignal(window.features.inference.finished, timeout=180_000):

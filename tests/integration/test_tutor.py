@@ -109,12 +109,16 @@ def test_thirty_turns_never_overflow_the_context(model_path, study):
         small.close()
 
 
-def test_a_huge_question_is_cut_with_a_notice(engine, study):
+def test_a_huge_question_is_cut_with_a_notice(model_path, study):
+    small = LlamaEngine(model_path, n_ctx=1024)  # the same cut, a quarter of the reading
     conv = Conversation(max_tokens=16)
     question = "Explain attention. " + "word " * 200_000  # ~1 MB
-    answer = conv.answer(engine, conv.prepare(study.db, study.course, question))
-    assert answer.notices and "cut" in answer.notices[0]
-    assert engine.last.prompt_tokens <= engine.n_ctx
+    try:
+        answer = conv.answer(small, conv.prepare(study.db, study.course, question))
+        assert answer.notices and "cut" in answer.notices[0]
+        assert small.last.prompt_tokens <= small.n_ctx
+    finally:
+        small.close()
 
 
 @pytest.mark.parametrize("content", [b"", b"GGUF" + os.urandom(2000), os.urandom(4096),
@@ -215,10 +219,14 @@ def test_cli_explain_reads_stdin(tmp_path: Path):
     assert out.returncode == 0 and "defines `square(x)`" in out.stdout
 
 
-def test_explain_cuts_code_that_does_not_fit(engine):
+def test_explain_cuts_code_that_does_not_fit(model_path):
     from companion.tutor.code_explain import explain_code
 
+    small = LlamaEngine(model_path, n_ctx=1024)  # the same cut, a quarter of the reading
     code = "\n".join(f"value_{i} = compute(value_{i - 1}) + {i}" for i in range(1, 3000))
-    result = explain_code(engine, code, "python", max_tokens=8)
+    try:
+        result = explain_code(small, code, "python", max_tokens=8)
+    finally:
+        small.close()
     assert result.cut_note and "first" in result.cut_note
     assert len(result.code.splitlines()) < 3000
