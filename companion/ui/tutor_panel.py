@@ -107,7 +107,6 @@ class TutorPanel(ChatsMixin, QDockWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.question)
         lower_layout.addLayout(buttons)
-        lower_layout.addWidget(self.status)
         split = self.split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(self.transcript)
         split.addWidget(self.coach)
@@ -119,6 +118,10 @@ class TutorPanel(ChatsMixin, QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.chat_filter)
         layout.addWidget(split)
+        # outside the splitter, with room for two lines: a dock does not grow a label that
+        # wraps (no height-for-width), so a longer status would be cut off at the bottom
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2 + 2)
+        layout.addWidget(self.status)
         self.setWidget(body)
 
         self.ask_btn.clicked.connect(lambda: self.ask())

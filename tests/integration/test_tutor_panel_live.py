@@ -16,6 +16,7 @@ def live_window(window, qtbot):
     with qtbot.waitSignal(window.features.inference.modelReady, timeout=120_000):
         window.features.model.load()
     panel = window.features.tutor
+    panel.bring_forward()  # a tab beside the checklist on this laptop-sized screen
     qtbot.waitUntil(lambda: panel.ready or window.study.tutor.is_warm(), timeout=60_000)
     return window
 
