@@ -63,6 +63,21 @@ class Progress:
     def fraction(self) -> float:
         return self.done / self.total if self.total else 0.0
 
+    def describe(self) -> str:
+        """One line for a progress label (the dialog's and the tutor's suggestion alike)."""
+        from companion.tutor.catalog import human
+
+        if self.phase == "check":
+            return "Test-loading the model…"
+        if self.phase == "verify":
+            return f"Checking SHA-256… {self.fraction * 100:.0f}%"
+        text = f"{human(self.done)} of {human(self.total)}"
+        if self.speed:
+            text += f" · {human(self.speed)}/s"
+        if self.eta_s is not None:
+            text += f" · {int(self.eta_s) // 60}:{int(self.eta_s) % 60:02d} left"
+        return text
+
 
 ProgressCallback = Callable[[Progress], None]
 

@@ -39,6 +39,16 @@ FIT_COLOURS = {"fits": ("#2e7d32", "#81c995"), "tight": ("#b45309", "#fbbc04"),
                "too big": ("#c62828", "#f28b82")}
 
 
+def show_progress(bar: QProgressBar, label: QLabel, p: Progress, prefix: str = "") -> None:
+    """A download's progress on a bar and a label (a busy bar while test-loading)."""
+    if p.phase == "check":
+        bar.setRange(0, 0)  # busy: the test load has no percentage
+    else:
+        bar.setRange(0, 1000)
+        bar.setValue(int(p.fraction * 1000))
+    label.setText((prefix if p.phase == "download" else "") + p.describe())
+
+
 def table_item(text: str, tip: str = "") -> QTableWidgetItem:
     """A cell that can be read and selected but not edited: both tables list facts, not a form."""
     item = QTableWidgetItem(text)
@@ -181,21 +191,7 @@ class DownloadPanel(QWidget):
     def _show_progress(self, p: Progress) -> None:
         if self._op is None or self._op.is_cancelled:
             return
-        if p.phase == "check":
-            self.progress.setRange(0, 0)  # busy: the test load has no percentage
-            self.progress_label.setText("Test-loading the model…")
-            return
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(p.fraction * 1000))
-        if p.phase == "verify":
-            self.progress_label.setText(f"Checking SHA-256… {p.fraction * 100:.0f}%")
-            return
-        text = f"{human(p.done)} of {human(p.total)}"
-        if p.speed:
-            text += f" · {human(p.speed)}/s"
-        if p.eta_s is not None:
-            text += f" · {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
-        self.progress_label.setText(text)
+        show_progress(self.progress, self.progress_label, p)
 
     def _downloaded(self, entry: catalog.CatalogEntry, path: Path) -> None:
         self._finish_download()

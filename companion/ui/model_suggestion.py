@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from companion.tutor.catalog import GIB, Suggestion, human
 from companion.tutor.download import Progress
 from companion.ui.background import BackgroundOp, run_in_background
+from companion.ui.model_download import show_progress
 from companion.ui.theme import is_dark
 
 
@@ -150,21 +151,7 @@ class SuggestionBanner(Banner):
     def _progress(self, p: Progress) -> None:
         if self._op is None or self._op.is_cancelled:
             return
-        if p.phase == "check":
-            self.progress.setRange(0, 0)
-            self.progress_label.setText("Test-loading the model…")
-            return
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(p.fraction * 1000))
-        if p.phase == "verify":
-            self.progress_label.setText(f"Checking SHA-256… {p.fraction * 100:.0f}%")
-            return
-        text = f"Downloading {human(p.done)} of {human(p.total)}"
-        if p.speed:
-            text += f" · {human(p.speed)}/s"
-        if p.eta_s is not None:
-            text += f" · {int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d} left"
-        self.progress_label.setText(text)
+        show_progress(self.progress, self.progress_label, p, prefix="Downloading ")
 
     def _installed(self, path: Path) -> None:
         self._op = None
