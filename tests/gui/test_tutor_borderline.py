@@ -41,7 +41,7 @@ def test_a_borderline_question_links_the_closest_section_without_answering(
     assert "Answer anyway" in text and "may not cover" in panel.status.text()
     panel.setFloating(True)  # its own window, sized to read, for the picture
     panel.resize(460, 420)
-    qtbot.waitUntil(lambda: panel.transcript.height() > 150, timeout=5_000)
+    qtbot.wait(300)  # lay out before the picture; not asserted, offscreen sizing varies
     panel.grab().save(str(shots / "tutor-borderline.png"))
     # the section is a link the learner can open
     html = panel.transcript.document().toHtml()
