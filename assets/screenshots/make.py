@@ -56,6 +56,10 @@ def main() -> int:
     inference.finished.connect(lambda _id, result: done.append(result))
     panel.question.setPlainText("Why do we divide by the square root of d_k in attention?")
     panel.ask()
+    # The panel while the answer streams: what a learner sees in the first seconds.
+    wait(lambda: bool(done) or "Writing" in panel.status.text())
+    if not done:
+        panel.grab().save(str(HERE / "tutor-working.png"))
     wait(lambda: bool(done))
     for _ in range(30):
         app.processEvents()
