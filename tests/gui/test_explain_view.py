@@ -49,7 +49,7 @@ def test_a_lesson_block_shows_its_course_note_before_the_model(qtbot, window, fa
     result = blocker.args[1]
     assert result.source == "lesson note" and result.citations[0].day == 4
     text = view.explanation.toPlainText()
-    assert window.study.course.day(4).code_note(2).summary[:40] in text
+    assert window.study.course.day(4).code_note(block.number).summary[:40] in text
     assert "1950" in text and "held back" in text  # marked, not shown as fact
     assert result.elaboration == [] or all("1950" not in s for s in result.elaboration)
 

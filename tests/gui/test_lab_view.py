@@ -80,9 +80,9 @@ def test_tokenizer_shows_each_token_with_its_id(window, lab, fake_engine, qtbot)
 
 
 def test_run_lesson_code_edit_a_copy_and_save_to_notes(window, lab, study, qtbot):
-    view = lab.open("run-code", day=4, block=2)
+    view = lab.open("run-code", day=4, block=1)
     tab = view.run_code
-    assert tab.block.currentData() == 2 and tab.code.isReadOnly()
+    assert tab.block.currentData() == 1 and tab.code.isReadOnly()
     tab.run()
     qtbot.waitUntil(lambda: tab.last is not None, timeout=60_000)
     assert tab.verdict.text() == "✓ Same output as the lesson says."
@@ -102,7 +102,7 @@ def test_run_lesson_code_edit_a_copy_and_save_to_notes(window, lab, study, qtbot
 
 
 def test_a_block_that_is_not_code_is_explained(window, lab):
-    tab = lab.open("run-code", day=4, block=1).run_code
+    tab = lab.open("run-code", day=4, block=2).run_code  # the multi-head formula
     assert "not Python code that runs here" in tab.verdict.text()
 
 

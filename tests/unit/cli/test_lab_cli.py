@@ -51,17 +51,19 @@ def test_next_token_json_is_sorted_sums_to_at_most_one_and_heats_up(tmp_path: Pa
 
 
 def test_run_prints_what_the_lesson_says(tmp_path: Path):
+    """The issue's own command: day 4's first block is its attention code."""
     day = course().day(4)
-    block = next(n.block for n in day.code if n.runnable)
-    out = run("run", "--day", "4", "--block", str(block), home=tmp_path)
+    assert day.code_note(1).runnable and "def softmax" in day.code_blocks()[0].code
+    out = run("run", "--day", "4", "--block", "1", home=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.rstrip() == day.code_note(block).output.rstrip()
+    assert out.stdout.rstrip() == day.code_note(1).output.rstrip()
+    assert "(4, 8)" in out.stdout and "[1. 1. 1. 1.]" in out.stdout  # as its comments say
 
 
 def test_run_explains_a_block_that_is_not_code_in_one_line(tmp_path: Path):
-    out = run("run", "--day", "4", "--block", "1", home=tmp_path)
+    out = run("run", "--day", "4", "--block", "2", home=tmp_path)  # the multi-head formula
     assert out.returncode == 1
-    assert "not Python" in out.stderr and "Python blocks that run on day 4: 2" in out.stderr
+    assert "not Python" in out.stderr and "Python blocks that run on day 4: 1, 3" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
     missing = run("run", "--day", "15", "--block", "1", home=tmp_path)
     assert missing.returncode == 1 and "no day 15" in missing.stderr
