@@ -63,6 +63,25 @@ def test_every_code_block_has_an_authored_explanation(day):
             assert note.needs or note.why or note.output, f"block {note.block}: say what it needs"
 
 
+BLOCK_MENTION = re.compile(r"\bblocks? (\d+)(?: and (\d+))?")
+
+
+@pytest.mark.parametrize("day", DAYS, ids=lambda d: f"day{d.number:02d}")
+def test_code_notes_name_blocks_that_exist_and_run_first(day):
+    """Block numbers shift when a lesson gains or loses a block: notes must follow.
+
+    A note whose block runs after others may only name those (its ``requires``); any
+    other note may name any block of the day but its own.
+    """
+    count = len(day.code_blocks())
+    for note in day.code:
+        text = f"{note.summary} {note.walkthrough} {note.why}"
+        named = {int(n) for m in BLOCK_MENTION.finditer(text) for n in m.groups() if n}
+        assert all(1 <= n <= count and n != note.block for n in named), (note.block, named)
+        if note.requires:
+            assert named <= set(note.requires), f"block {note.block} names {named}"
+
+
 @pytest.mark.parametrize("day", DAYS, ids=lambda d: f"day{d.number:02d}")
 def test_key_points_link_to_sentences_that_exist(day):
     for concept in day.concepts:
