@@ -28,6 +28,7 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     os.environ["COMPANION_HOME"] = tempfile.mkdtemp(prefix="companion-shots-")
     sys.path.insert(0, str(HERE.parents[1]))
+    from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv)
@@ -65,6 +66,13 @@ def main() -> int:
         app.processEvents()
     window.grab().save(str(HERE / "main-window.png"))
     panel.grab().save(str(HERE / "tutor-answer.png"))
+    if done[0].unsupported:  # what the check held back, unfolded with its reasons
+        panel.transcript.anchorClicked.emit(QUrl("action:held/1"))
+        for _ in range(30):
+            app.processEvents()
+        bar = panel.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        panel.grab().save(str(HERE / "tutor-answer-checked.png"))
     inference.shutdown()
     return 0
 
