@@ -24,7 +24,8 @@ from companion.lab import anatomy
 from companion.lab.anatomy import KV_BYTES, Anatomy
 from companion.ui import theme
 from companion.ui.background import run_in_background
-from companion.ui.lab_common import ACCENT, WARM, Busy, ModelFile, plot_widget
+from companion.ui.lab_common import ACCENT, WARM, Busy, ModelFile, model_path_or_say
+from companion.ui.plots import plot_widget
 
 
 def anatomy_html(a: Anatomy) -> str:
@@ -116,10 +117,8 @@ class AnatomyTab(QWidget):
 
     def load(self) -> None:
         """Read the loaded model's GGUF (off the GUI thread)."""
-        try:
-            path, _note = self.model_file()
-        except Exception as exc:  # noqa: BLE001 - a model problem, shown in one line
-            self.error.setText(str(exc))
+        path = model_path_or_say(self.model_file, self.error)
+        if path is None:
             return
         if path == self.path and self.anatomy is not None:
             return

@@ -1,10 +1,9 @@
-"""What every Lab tab shares: model jobs, the model it used, a progress row, plot styling.
+"""What every Lab tab shares: model jobs, the model it used, a progress row, chart colours.
 
 Model work (tokens, logits) runs as a job on the one inference thread, through
 ``LabJobs``; numpy and file work runs on the thread pool (``ui/background.py``).
 Either way a tab shows a ``Busy`` row (progress and Cancel) while it waits, and the
-GUI thread never waits for the model. Plots use pyqtgraph: it is made for Qt, redraws a
-bar chart in a few milliseconds (the sliders need that) and streams a live loss curve.
+GUI thread never waits for the model. Charts come from ``ui/plots.py``.
 """
 
 from __future__ import annotations
@@ -14,14 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from companion.jobs import Cancelled, JobContext
 from companion.lab.model_access import LabModel, for_engine
 from companion.tutor.engine import ModelError
-from companion.ui import theme
 from companion.ui.inference import Inference
 
 ModelWork = Callable[[LabModel, JobContext], Any]
@@ -128,6 +125,15 @@ def model_file(inference: Inference) -> tuple[Path, str]:
     return bundled, ""
 
 
+def model_path_or_say(model_file: ModelFile, error: QLabel) -> Path | None:
+    """The GGUF a file-reading tab should read, or None with the reason shown in one line."""
+    try:
+        return model_file()[0]
+    except Exception as exc:  # noqa: BLE001 - a model problem, shown in one line
+        error.setText(str(exc))
+        return None
+
+
 class Busy(QWidget):
     """A progress bar with Cancel, shown only while something runs."""
 
@@ -160,30 +166,6 @@ class Busy(QWidget):
 
     def stop(self) -> None:
         self.hide()
-
-
-def plot_widget(parent: QWidget, left: str, bottom: str) -> pg.PlotWidget:
-    """A plot that follows the app's light or dark palette."""
-    dark = theme.is_dark(parent)
-    plot = pg.PlotWidget(parent, background="#202124" if dark else "w")
-    axis_pen = pg.mkPen("#e8eaed" if dark else "#3c4043")
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setPen(axis_pen)
-        axis.setTextPen(axis_pen)
-    plot.setLabel("left", left)
-    plot.setLabel("bottom", bottom)
-    plot.showGrid(x=False, y=True, alpha=0.2)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    return plot
-
-
-def add_legend(plot: pg.PlotWidget) -> pg.LegendItem:
-    """A legend in the top right whose words are as readable as the axes'."""
-    dark = plot.backgroundBrush().color().lightness() < 128
-    return plot.addLegend(offset=(-10, 10), labelTextColor="#e8eaed" if dark else "#202124")
 
 
 ACCENT = "#1a73e8"

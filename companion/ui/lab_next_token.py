@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from companion.lab import next_token
 from companion.lab.next_token import Continuation, NextToken
 from companion.lab.sampling import Settings
-from companion.ui.lab_common import ACCENT, MUTED, Busy, LabJobs, plot_widget
+from companion.ui.lab_common import ACCENT, MUTED, Busy, LabJobs
+from companion.ui.plots import plot_widget
 
 SHOWN = 15  # candidates in the chart
 EXAMPLE = "The capital of France is"

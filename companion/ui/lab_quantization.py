@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from companion.lab import quantization
 from companion.lab.quantization import QuantizationResult
 from companion.ui.background import run_in_background
-from companion.ui.lab_common import COLORS, MUTED, Busy, ModelFile, add_legend, plot_widget
+from companion.ui.lab_common import COLORS, MUTED, Busy, ModelFile, model_path_or_say
+from companion.ui.plots import add_legend, plot_widget
 
 EXPLAIN = ("Weights are read from the model file and dequantised to float32 (with the gguf "
            "package); each scheme maps them to 2^bits levels and back. Block-wise schemes keep "
@@ -89,10 +90,8 @@ class QuantizationTab(QWidget):
 
     def load(self) -> None:
         """List the loaded model's weight matrices (off the GUI thread)."""
-        try:
-            path, _note = self.model_file()
-        except Exception as exc:  # noqa: BLE001 - a model problem, shown in one line
-            self.error.setText(str(exc))
+        path = model_path_or_say(self.model_file, self.error)
+        if path is None:
             return
         if path == self.path:
             return

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from companion.lab import next_token
 from companion.lab.next_token import Surprise
-from companion.ui.lab_common import ACCENT, WARM, Busy, LabJobs, plot_widget
+from companion.ui.lab_common import ACCENT, WARM, Busy, LabJobs
+from companion.ui.plots import plot_widget
 
 EXAMPLES = ("The cat sat on the mat.", "The cat sat on the refrigerator of justice.")
 HIGH_BITS = 12.0  # surprise that gets the strongest colour

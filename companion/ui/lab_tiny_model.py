@@ -28,7 +28,8 @@ from companion.lab import training
 from companion.lab.tiny_model import Config
 from companion.lab.training import TrainingResult, TrainingUpdate
 from companion.ui.background import run_in_background
-from companion.ui.lab_common import ACCENT, MUTED, WARM, Busy, add_legend, plot_widget
+from companion.ui.lab_common import ACCENT, MUTED, WARM, Busy
+from companion.ui.plots import add_legend, plot_widget
 
 KIND_NAMES = {"mlp": "an MLP", "bigram": "a bigram"}
 

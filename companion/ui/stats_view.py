@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from companion.quiz.mastery import MASTERY
 from companion.ui import theme
+from companion.ui.plots import plot_widget
 from companion.ui.quiz_widgets import plain_label
 
 MASTERED = "#2e7d32"  # quiz and concepts: the day is mastered
@@ -41,21 +42,10 @@ DAY_S = 86400
 
 def plot(parent: QWidget, title: str, left: str, bottom: str,
          dates: bool = False) -> pg.PlotWidget:
-    """A plot with labelled axes that follows the light or dark palette."""
-    dark = theme.is_dark(parent)
-    axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if dates else {}
-    widget = pg.PlotWidget(parent, background="#202124" if dark else "w", axisItems=axes)
-    pen = pg.mkPen("#e8eaed" if dark else "#3c4043")
-    for name in ("left", "bottom"):
-        widget.getAxis(name).setPen(pen)
-        widget.getAxis(name).setTextPen(pen)
-    widget.setTitle(title, color="#e8eaed" if dark else "#3c4043", size="10pt")
-    widget.setLabel("left", left)
-    widget.setLabel("bottom", bottom)
-    widget.showGrid(x=False, y=True, alpha=0.2)
-    widget.setMenuEnabled(False)
-    widget.setMouseEnabled(x=False, y=False)
-    widget.hideButtons()
+    """A themed plot (``ui/plots.py``) with a title that screen readers also announce."""
+    widget = plot_widget(parent, left, bottom, dates=dates)
+    widget.setTitle(title, color="#e8eaed" if theme.is_dark(parent) else "#3c4043",
+                    size="10pt")
     widget.setMinimumHeight(170)
     widget.setAccessibleName(title)
     return widget
