@@ -256,7 +256,6 @@ class Conversation:
         pending, raw = "", []
         first = 0.0
         count = 0
-        start = time.perf_counter()
         for piece in engine.stream_chat(plan.messages, self.max_tokens, ctx.cancel_event):
             raw.append(piece)
             count += 1
@@ -275,7 +274,6 @@ class Conversation:
                 self._judge(checker, sentence, shown, held, ctx)
         if prepared.on_course and pending.strip() and not engine.last.stopped:
             self._judge(checker, pending, shown, held, ctx)
-        del start
         text = "".join(raw).strip()
         self._commit(plan, prepared, " ".join(shown) if prepared.on_course else text)
         stats = engine.last
